@@ -1,0 +1,110 @@
+"""Composition root: build the Application and wire services and handlers. Nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.migrate import upgrade_to_head
+from bot.handlers.errors import on_error
+from bot.handlers.start import build_start_handlers, build_unknown_command_handler
+from bot.handlers.text import build_text_router
+from bot.handlers.workout import build_workout_handlers
+from bot.processing import PerChatOrderedProcessor
+from bot.scheduling.timers import restore_rest_timers
+from bot.services.container import SERVICES_KEY, Services
+from bot.texts.common import COMMANDS
+
+log = logging.getLogger(__name__)
+
+# Handler groups, in the order PTB tries them; at most one handler per group runs.
+GUARD_GROUP = -1  # drops what we ignore on purpose (other bots, floods) before anything
+MAIN_GROUP = 0  # commands, buttons, text, files; first match wins, catch-alls last
+
+
+def services_of(app: Application) -> Services:
+    """The Services an Application was built with."""
+    found = app.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+async def _post_init(app: Application) -> None:
+    svc = services_of(app)
+    await upgrade_to_head(svc.db.engine)
+    await restore_rest_timers(app)
+    try:
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    except TelegramError as error:
+        log.warning("could not register the command menu: %s", error)
+
+
+async def _post_shutdown(app: Application) -> None:
+    svc = services_of(app)
+    if svc.owns_db:
+        await svc.db.dispose()
+
+
+def build_application(
+    settings: Settings, *, db: Database | None = None, clock: Clock | None = None
+) -> Application:
+    """The coach as a PTB Application; pass `db`/`clock` to share them (tests, `coach chat`)."""
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is required to build the application")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .concurrent_updates(PerChatOrderedProcessor())
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.bot_api_url and settings.bot_file_url:
+        builder = builder.base_url(settings.bot_api_url).base_file_url(settings.bot_file_url)
+    app = builder.build()
+    app.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        db=db or Database.from_url(settings.database_url),
+        clock=clock or Clock(),
+        owns_db=db is None,
+    )
+    app.add_handlers(build_start_handlers(), group=MAIN_GROUP)
+    app.add_handlers(build_workout_handlers(), group=MAIN_GROUP)
+    app.add_handler(build_text_router({}), group=MAIN_GROUP)
+    app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # must stay last
+    app.add_error_handler(on_error)
+    return app
+
+
+async def start_polling(app: Application) -> None:
+    """Start an Application by hand, as `run_polling` would (tests, `coach chat`, benchmarks)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
+    await app.start()
+
+
+async def stop_polling(app: Application) -> None:
+    """Stop what `start_polling` started, finishing updates in hand."""
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
+
+
+def processor_of(app: Application) -> PerChatOrderedProcessor:
+    """The update processor, to wait until a given update has been handled."""
+    processor = app.update_processor
+    assert isinstance(processor, PerChatOrderedProcessor)
+    return processor

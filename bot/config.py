@@ -1,0 +1,58 @@
+"""Settings, read once at start-up from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coach.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick the async driver for plain URLs, so `postgres://…` from a platform just works."""
+    for prefix, replacement in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(prefix):
+            return replacement + url[len(prefix) :]
+    return url
+
+
+def normalise_bot_api_url(url: str) -> str:
+    """Accept `http://host:8081` as well as `http://host:8081/bot`, as PTB wants the latter."""
+    url = url.rstrip("/")
+    return url if url.endswith("/bot") else url + "/bot"
+
+
+class Settings(BaseSettings):
+    """Everything the coach can be configured with; see the README for each variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
+
+    bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    bot_api_url: str | None = None
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    port: int = 8080
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _bot_api_url(cls, value: str | None) -> str | None:
+        return normalise_bot_api_url(value) if value else None
+
+    @property
+    def bot_file_url(self) -> str | None:
+        """The file download base that matches `bot_api_url` (…/file/bot)."""
+        if self.bot_api_url is None:
+            return None
+        return self.bot_api_url[: -len("/bot")] + "/file/bot"

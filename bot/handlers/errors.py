@@ -1,0 +1,38 @@
+"""The last line of defence: log the failure, tell the lifter nothing was lost."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.texts import common as texts
+
+log = logging.getLogger(__name__)
+
+
+def _is_database_outage(error: BaseException | None) -> bool:
+    if isinstance(error, OperationalError | ConnectionError | OSError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the user id only (no message text), and reply without a stack trace."""
+    error = context.error
+    user_id = (
+        update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+    )
+    log.error("update for user %s failed: %r", user_id, error, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(error, TelegramError):
+        return  # Telegram itself failed; a reply would most likely fail too.
+    text = texts.DB_UNAVAILABLE if _is_database_outage(error) else texts.ERROR
+    try:
+        await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not tell user %s about the failure", user_id)

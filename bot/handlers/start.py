@@ -1,0 +1,65 @@
+"""First contact: /start, /help, /units, and replies to anything the bot doesn't know."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.coach.units import parse_unit
+from bot.db.users import ensure_user
+from bot.handlers.respond import send
+from bot.replies import Reply
+from bot.services.container import services
+from bot.texts import common as texts
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the lifter, creating their record on first contact."""
+    svc, user = services(context), update.effective_user
+    assert user is not None and update.effective_chat is not None
+    async with svc.db.transaction() as session:
+        _, _, created = await ensure_user(session, user.id, user.first_name, svc.clock.now())
+    template = texts.WELCOME_NEW if created else texts.WELCOME_BACK
+    await send(
+        context.bot, update.effective_chat.id, [Reply(template.format(name=user.first_name))]
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List every command with one line each."""
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, [Reply(texts.help_text())])
+
+
+async def units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Switch lb/kg: `/units kg`."""
+    svc, user = services(context), update.effective_user
+    assert user is not None and update.effective_chat is not None
+    chosen = parse_unit(" ".join(context.args or []))
+    async with svc.db.transaction() as session:
+        _, settings, _ = await ensure_user(session, user.id, user.first_name, svc.clock.now())
+        if chosen is not None:
+            settings.unit = chosen.value
+        current = settings.unit
+    text = texts.UNITS_SET if chosen else texts.UNITS_USAGE
+    await send(context.bot, update.effective_chat.id, [Reply(text.format(unit=current))])
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point lost lifters to /help."""
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, [Reply(texts.UNKNOWN_COMMAND)])
+
+
+def build_start_handlers() -> list[BaseHandler]:
+    """Handlers for first contact and general commands."""
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("units", units, filters=filters.ChatType.PRIVATE),
+    ]
+
+
+def build_unknown_command_handler() -> BaseHandler:
+    """Catch-all for commands nobody handled; registered in the last group."""
+    return MessageHandler(filters.COMMAND, unknown_command)

@@ -1,0 +1,12 @@
+"""Fire whatever is due now: rest timers and reminders. Jobs and `!wait` both call this."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.scheduling.timers import fire_rest_timers
+
+
+async def fire_due(app: Application) -> None:
+    """Send every due rest timer and reminder once (database rows decide what is due)."""
+    await fire_rest_timers(app)

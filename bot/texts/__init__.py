@@ -1,0 +1,1 @@
+"""Everything the bot says, one module per feature, so copy is reviewed in one place."""

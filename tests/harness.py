@@ -1,0 +1,82 @@
+"""Drive the real Application over real HTTP against the emulator, as a lifter would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+from telegram.ext import Application
+
+from bot.app import build_application, processor_of, start_polling, stop_polling
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.localapi import BotApiEmulator, BotMessage
+
+TEST_TOKEN = "123456789:test-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+LIFTER = 4242
+
+
+@dataclass
+class BotHarness:
+    """One emulator, one database, and the coach Application running against both."""
+
+    emulator: BotApiEmulator
+    db: Database
+    clock: Clock = field(default_factory=Clock)
+    app: Application | None = None
+    _seen: dict[int, int] = field(default_factory=dict)
+
+    def settings(self) -> Settings:
+        return Settings(
+            bot_token=SecretStr(TEST_TOKEN),
+            bot_api_url=self.emulator.base_url,
+            database_url=str(self.db.engine.url.render_as_string(hide_password=False)),
+        )
+
+    async def start(self) -> None:
+        self.app = build_application(self.settings(), db=self.db, clock=self.clock)
+        await start_polling(self.app)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stop_polling(self.app)
+            self.app = None
+
+    async def restart(self) -> None:
+        """A new Application on the same database: what a crash and restart leaves."""
+        await self.stop()
+        await self.start()
+
+    async def _settle(self, update_id: int, user: int) -> list[BotMessage]:
+        assert self.app is not None
+        await processor_of(self.app).wait_processed(update_id)
+        return self.new_messages(user)
+
+    def new_messages(self, user: int = LIFTER) -> list[BotMessage]:
+        """Messages the bot sent this chat since the last call."""
+        messages = self.emulator.messages(user)
+        start = self._seen.get(user, 0)
+        self._seen[user] = len(messages)
+        return messages[start:]
+
+    async def say(self, text: str, user: int = LIFTER) -> list[BotMessage]:
+        """Send a text as `user`; return what the bot answered once it is fully handled."""
+        return await self._settle(await self.emulator.send_text(user, text), user)
+
+    async def press(self, label: str, user: int = LIFTER) -> list[BotMessage]:
+        """Press the button with this label on the latest message that has buttons."""
+        return await self._settle(await self.emulator.press_label(user, label), user)
+
+    async def press_data(self, message_id: int, data: str, user: int = LIFTER) -> list[BotMessage]:
+        """Press arbitrary callback data (forged or replayed buttons)."""
+        return await self._settle(await self.emulator.press(user, message_id, data), user)
+
+    async def redeliver(self, update_id: int, user: int = LIFTER) -> list[BotMessage]:
+        """Deliver an update again with the same id, as Telegram may after a crash."""
+        return await self._settle(await self.emulator.redeliver(update_id), user)
+
+
+def texts(messages: list[BotMessage]) -> str:
+    """All texts and captions of some messages, joined, for substring assertions."""
+    return "\n".join((m.text or m.caption or "") for m in messages)
