@@ -37,7 +37,13 @@ class Outcome:
     cancel_timer: bool = False
 
     def say(self, text: str, *rows: tuple[Button, ...]) -> Outcome:
-        self.replies.append(Reply(text, tuple(rows)))
+        """Add a text; it joins the previous message when that one has no buttons or media,
+        so the lifter gets one message per step rather than a burst of small ones."""
+        previous = self.replies[-1] if self.replies else None
+        if previous is not None and not (previous.buttons or previous.photo or previous.document):
+            self.replies[-1] = Reply(f"{previous.text}\n\n{text}", tuple(rows))
+        else:
+            self.replies.append(Reply(text, tuple(rows)))
         return self
 
 

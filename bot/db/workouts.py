@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -26,12 +27,15 @@ async def claim_update(
     """Record that this update is being handled; False if it already was (a redelivery)."""
     if update_id is None:
         return True
-    try:
-        async with session.begin_nested():
-            session.add(HandledUpdate(update_id=update_id, user_id=user_id, handled_at=now))
-        return True
-    except IntegrityError:
-        return False
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(HandledUpdate)
+        .values(update_id=update_id, user_id=user_id, handled_at=now)
+        .on_conflict_do_nothing(index_elements=[HandledUpdate.update_id])
+    )
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def active_workout(session: AsyncSession, user_id: int) -> Workout | None:

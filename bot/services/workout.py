@@ -18,11 +18,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.coach.catalog import RepRange, UnknownExercise, get_exercise
+from bot.coach.catalog import LoadClass, RepRange, UnknownExercise, get_exercise
 from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
 from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
 from bot.coach.progression import LoadSteps, next_set, round_load, starting_weight
-from bot.coach.records import LoggedSet, new_records
+from bot.coach.records import LoggedSet, Record, RecordKind, new_records
 from bot.coach.summary import summarize
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import workouts as repo
@@ -79,8 +79,6 @@ def load_in(weight: Decimal, unit: Unit, wanted: Unit, step: Decimal) -> Decimal
 
 
 def _step(exercise_key: str, steps: LoadSteps) -> Decimal:
-    from bot.coach.catalog import LoadClass
-
     cable = get_exercise(exercise_key).load_class is LoadClass.CABLE
     return steps.cable_step if cable else steps.plate_step
 
@@ -684,10 +682,7 @@ def _logged(row: WorkoutSet) -> LoggedSet:
     )
 
 
-def _record_text(record: object, unit: Unit) -> str:
-    from bot.coach.records import Record
-
-    assert isinstance(record, Record)
-    if record.kind == "best_e1rm":
+def _record_text(record: Record, unit: Unit) -> str:
+    if record.kind == RecordKind.BEST_E1RM:
         return f"estimated max {format_weight(record.value.quantize(Decimal('1')), unit)}"
     return f"{format_weight(record.weight, record.unit)} x {record.reps}"
