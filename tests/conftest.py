@@ -130,3 +130,31 @@ async def bot(emulator: BotApiEmulator, db: Database) -> AsyncIterator[BotHarnes
     await harness.start()
     yield harness
     await harness.stop()
+
+
+def _database_of(nodeid: str) -> str | None:
+    params = nodeid.partition("[")[2]
+    for name in ("sqlite", "postgres"):
+        if name in params.split("-") or params.startswith(name):
+            return name
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly how many database tests ran on each database (CI must show both)."""
+    counts: dict[tuple[str, str], int] = {}
+    for outcome in ("passed", "failed", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            database = _database_of(getattr(report, "nodeid", ""))
+            if database is not None and getattr(report, "when", "call") in {"call", "setup"}:
+                if outcome == "passed" and report.when != "call":
+                    continue
+                counts[(database, outcome)] = counts.get((database, outcome), 0) + 1
+    if not counts:
+        return
+    parts = [
+        f"{db}: {counts.get((db, 'passed'), 0)} passed, {counts.get((db, 'failed'), 0)} failed, "
+        f"{counts.get((db, 'skipped'), 0)} skipped"
+        for db in ("sqlite", "postgres")
+    ]
+    terminalreporter.write_line("database tests -- " + "; ".join(parts))
