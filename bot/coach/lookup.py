@@ -133,41 +133,45 @@ def _closest(word: str) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class _Fit:
-    """How well one exercise explains the query."""
+    """How much of the query an exercise explains: with any name, and with a complete one."""
 
     exercise: Exercise
     share: float
-    complete: bool
+    complete_share: float
 
 
 def _fits(query: frozenset[str]) -> list[_Fit]:
-    """Score every exercise by its best name: share of the query it explains."""
+    """Score every exercise by its best names."""
     closest = {word: _closest(word) for word in query}
     weight = {
         word: max((_WEIGHT[c] for c in near), default=_UNKNOWN_WORD_WEIGHT)
         for word, near in closest.items()
     }
     total = sum(weight.values())
-    best: dict[str, _Fit] = {}
+    share: dict[str, float] = {}
+    complete_share: dict[str, float] = {}
     for name in _NAMES:
-        explained = sum(
-            weight[word] * max((closest[word].get(w, 0.0) for w in name.words), default=0.0)
-            for word in query
+        key = name.exercise.key
+        explained = (
+            sum(
+                weight[word] * max((closest[word].get(w, 0.0) for w in name.words), default=0.0)
+                for word in query
+            )
+            / total
         )
-        complete = all(any(w in closest[word] for word in query) for w in name.words)
-        fit = _Fit(name.exercise, explained / total, complete)
-        current = best.get(name.exercise.key)
-        if current is None or (fit.complete, fit.share) > (current.complete, current.share):
-            best[name.exercise.key] = fit
-    return sorted(best.values(), key=lambda f: f.share, reverse=True)
+        share[key] = max(share.get(key, 0.0), explained)
+        if all(any(w in closest[word] for word in query) for w in name.words):
+            complete_share[key] = max(complete_share.get(key, 0.0), explained)
+    return [_Fit(e, share[e.key], complete_share.get(e.key, 0.0)) for e in EXERCISES]
 
 
-def _front_runners(fits: list[_Fit]) -> tuple[Exercise, ...]:
-    """Exercises whose fit is within the tie margin of the best one."""
-    if not fits:
+def _front_runners(scores: list[tuple[float, Exercise]], floor: float) -> tuple[Exercise, ...]:
+    """Exercises scoring at least ``floor`` and within the tie margin of the best, best first."""
+    ranked = sorted((s for s in scores if s[0] >= floor), key=lambda s: s[0], reverse=True)
+    if not ranked:
         return ()
-    top = fits[0].share
-    return tuple(f.exercise for f in fits if f.share > top - _TIE_MARGIN)
+    top = ranked[0][0]
+    return tuple(exercise for score, exercise in ranked if score > top - _TIE_MARGIN)
 
 
 def find_exercise(query: str) -> LookupResult:
@@ -179,12 +183,10 @@ def find_exercise(query: str) -> LookupResult:
     if not words or len(words) > _MAX_QUERY_WORDS or len(" ".join(words)) > _MAX_QUERY_CHARS:
         return LookupResult(exercise=None)
     fits = _fits(words)
-    matches = _front_runners([f for f in fits if f.complete and f.share >= _MIN_MATCH_SHARE])
+    matches = _front_runners([(f.complete_share, f.exercise) for f in fits], _MIN_MATCH_SHARE)
     if len(matches) == 1:
         return LookupResult(exercise=matches[0])
     if matches:
         return LookupResult(exercise=None, candidates=matches)
-    return LookupResult(
-        exercise=None,
-        candidates=_front_runners([f for f in fits if f.share >= _MIN_SUGGEST_SHARE]),
-    )
+    suggestions = _front_runners([(f.share, f.exercise) for f in fits], _MIN_SUGGEST_SHARE)
+    return LookupResult(exercise=None, candidates=suggestions)

@@ -30,7 +30,7 @@ RIR_HINT = "Send how many more good reps you had in you, like 2 (0 if you failed
 
 MAX_REPS = 100
 MAX_RIR = 10
-MAX_WEIGHT: dict[Unit | None, Decimal] = {
+_MAX_WEIGHT: dict[Unit | None, Decimal] = {
     Unit.KG: Decimal(1000),
     Unit.LB: Decimal(2200),
     None: Decimal(2200),
@@ -71,7 +71,7 @@ def _check_rir(rir: int, hint: str) -> None:
 
 
 def _check_weight(weight: Decimal, unit: Unit | None, hint: str) -> None:
-    if not weight.is_finite() or not 0 <= weight <= MAX_WEIGHT[unit]:
+    if not weight.is_finite() or not 0 <= weight <= _MAX_WEIGHT[unit]:
         raise SetReportError(f"Weights go up to 1000 kg or 2200 lb. {hint}")
 
 
@@ -191,16 +191,17 @@ class _Tokens:
             raise self.fail(f"{what} go from 0 to {limit}.")
         return int(token.text)
 
-    def decimal(self, token: _Token) -> Decimal:
+    def decimal(self, token: _Token, reason: str = "That weight looks off.") -> Decimal:
         _, _, fraction = token.text.replace(",", ".").partition(".")
         if len(fraction) > _MAX_WEIGHT_DECIMALS or len(token.text) > 10:
-            raise self.fail("That weight looks off.")
+            raise self.fail(reason)
         return Decimal(token.text.replace(",", "."))
 
     def rpe(self, token: _Token) -> int:
-        value = self.decimal(token)
+        reason = "RPE goes from 1 to 10."
+        value = self.decimal(token, reason)
         if not 1 <= value <= 10:
-            raise self.fail("RPE goes from 1 to 10.")
+            raise self.fail(reason)
         return math.floor(10 - value)
 
 

@@ -41,7 +41,7 @@ _DAY_NAMES: dict[str, frozenset[int]] = {
     "weekend": frozenset({5, 6}),
     "daily": frozenset(range(7)),
 }
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*([ap])?\.?\s*(?:m\.?)?")
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?")
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
 _UTC_WORDS = frozenset({"utc", "gmt", "z", "zulu"})
 _MAX_OFFSET = timedelta(hours=14)

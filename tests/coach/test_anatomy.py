@@ -39,9 +39,9 @@ def test_muscle_lists_the_exercises_that_name_it(muscle: str, trained_by: set[st
 
 def test_links_agree_with_the_catalog_both_ways() -> None:
     for exercise in EXERCISES:
-        for muscle in exercise.primary_muscles + exercise.secondary_muscles:
-            assert exercise.key in MUSCLES_BY_KEY[muscle].exercises
+        for muscle_key in exercise.primary_muscles + exercise.secondary_muscles:
+            assert exercise.key in MUSCLES_BY_KEY[muscle_key].exercises
     for muscle in MUSCLES:
         for key in muscle.exercises:
-            exercise = EXERCISES_BY_KEY[key]
-            assert muscle.key in exercise.primary_muscles + exercise.secondary_muscles
+            trained = EXERCISES_BY_KEY[key]
+            assert muscle.key in trained.primary_muscles + trained.secondary_muscles

@@ -119,7 +119,9 @@ def _coach_strings() -> list[str]:
     for path in sorted(COACH_DIR.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         found += [
-            n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
         ]
     return found
 

@@ -16,8 +16,12 @@ from bot.coach.units import Unit
 LB, KG = Unit.LB, Unit.KG
 
 
-def report(reps: int, weight: str | None = None, unit: Unit | None = None, rir: int | None = None) -> SetReport:
-    return SetReport(reps=reps, weight=None if weight is None else Decimal(weight), unit=unit, rir=rir)
+def report(
+    reps: int, weight: str | None = None, unit: Unit | None = None, rir: int | None = None
+) -> SetReport:
+    return SetReport(
+        reps=reps, weight=None if weight is None else Decimal(weight), unit=unit, rir=rir
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.coach.timing import (
     WEEKDAYS,
@@ -19,12 +21,15 @@ from bot.coach.timing import (
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
+ADELAIDE = ZoneInfo("Australia/Adelaide")
 EVERY_DAY = frozenset(range(7))
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_weekdays_start_on_monday() -> None:
@@ -84,7 +89,9 @@ def test_parse_clock(text: str, at: time) -> None:
     assert parse_clock(text) == at
 
 
-@pytest.mark.parametrize("text", ["", "24:00", "18:60", "13pm", "0am", "noonish", "6:3", "-1"])
+@pytest.mark.parametrize(
+    "text", ["", "24:00", "18:60", "13pm", "0am", "noonish", "6:3", "-1", "6m", "6p"]
+)
 def test_parse_clock_refuses(text: str) -> None:
     with pytest.raises(ScheduleError) as caught:
         parse_clock(text)
@@ -143,8 +150,13 @@ def test_parse_zone_refuses(text: str) -> None:
 
 @pytest.mark.parametrize(
     "zone",
-    [BERLIN, ZoneInfo("Asia/Kathmandu"), UTC, timezone(timedelta(hours=5, minutes=30))]
-    + [timezone(timedelta(hours=-3, minutes=-30))],
+    [
+        BERLIN,
+        ZoneInfo("Asia/Kathmandu"),
+        UTC,
+        timezone(timedelta(hours=5, minutes=30)),
+        timezone(timedelta(hours=-3, minutes=-30)),
+    ],
 )
 def test_zone_name_reads_back(zone: tzinfo) -> None:
     assert parse_zone(zone_name(zone)) == zone
@@ -154,6 +166,12 @@ def test_zone_name_refuses_zones_it_cannot_store() -> None:
     class Odd(tzinfo):
         def utcoffset(self, dt: datetime | None) -> timedelta:
             return timedelta(0)
+
+        def dst(self, dt: datetime | None) -> timedelta:
+            return timedelta(0)
+
+        def tzname(self, dt: datetime | None) -> str:
+            return "odd"
 
     with pytest.raises(ScheduleError):
         zone_name(Odd())
@@ -175,10 +193,10 @@ def test_zone_name_refuses_zones_it_cannot_store() -> None:
         # Half- and quarter-hour zones.
         (ZoneInfo("Asia/Kolkata"), {MON}, time(18), utc(2025, 1, 6, 0), utc(2025, 1, 6, 12, 30)),
         (ZoneInfo("Asia/Kathmandu"), {MON}, time(6), utc(2025, 1, 5, 12), utc(2025, 1, 6, 0, 15)),
-        (ZoneInfo("Australia/Adelaide"), {MON}, time(18), utc(2025, 7, 6), utc(2025, 7, 7, 8, 30)),
-        (ZoneInfo("Australia/Adelaide"), {MON}, time(18), utc(2025, 1, 5), utc(2025, 1, 6, 7, 30)),
-        # Adelaide springs forward 2025-10-05 02:00 -> 03:00.
-        (ZoneInfo("Australia/Adelaide"), {SUN}, time(2, 30), utc(2025, 10, 4), utc(2025, 10, 4, 16)),
+        (ADELAIDE, {MON}, time(18), utc(2025, 7, 6), utc(2025, 7, 7, 8, 30)),
+        (ADELAIDE, {MON}, time(18), utc(2025, 1, 5), utc(2025, 1, 6, 7, 30)),
+        # Adelaide springs forward 2025-10-05 02:00 -> 03:00: 02:30 fires at 03:30 ACDT.
+        (ADELAIDE, {SUN}, time(2, 30), utc(2025, 10, 4), utc(2025, 10, 4, 17)),
         # Day boundaries and week wrap.
         (UTC, {MON}, time(18), utc(2025, 1, 6, 18), utc(2025, 1, 13, 18)),
         (UTC, {MON}, time(18), utc(2025, 1, 6, 17, 59, 59), utc(2025, 1, 6, 18)),
@@ -201,10 +219,10 @@ def test_next_due_accepts_now_in_any_zone() -> None:
 @pytest.mark.parametrize(
     ("zone", "at", "start", "change_day"),
     [
-        (BERLIN, time(2, 30), utc(2025, 10, 24), date(2025, 10, 26)),
-        (NEW_YORK, time(1, 30), utc(2025, 10, 31), date(2025, 11, 2)),
-        (BERLIN, time(2, 30), utc(2025, 3, 28), date(2025, 3, 30)),
-        (NEW_YORK, time(2, 30), utc(2025, 3, 7), date(2025, 3, 9)),
+        (BERLIN, time(2, 30), utc(2025, 10, 25), date(2025, 10, 26)),
+        (NEW_YORK, time(1, 30), utc(2025, 11, 1), date(2025, 11, 2)),
+        (BERLIN, time(2, 30), utc(2025, 3, 29), date(2025, 3, 30)),
+        (NEW_YORK, time(2, 30), utc(2025, 3, 8), date(2025, 3, 9)),
     ],
 )
 def test_a_daily_reminder_fires_once_per_local_day_across_a_change(
@@ -303,3 +321,34 @@ def test_parse_schedule_refuses(text: str) -> None:
 )
 def test_is_off(text: str, off: bool) -> None:
     assert is_off(text) is off
+
+
+@given(st.text(max_size=200))
+def test_schedule_parsers_return_a_value_or_a_schedule_error(text: str) -> None:
+    for parse in (parse_days, parse_clock, parse_zone, parse_schedule):
+        try:
+            parse(text)
+        except ScheduleError as error:
+            assert error.message
+
+
+@given(
+    days=st.frozensets(st.integers(0, 6), min_size=1),
+    at=st.times(),
+    zone=st.sampled_from([BERLIN, NEW_YORK, ADELAIDE, ZoneInfo("Asia/Kathmandu"), UTC]),
+    now=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1)),
+)
+def test_next_due_is_the_next_training_day_at_the_wall_time(
+    days: frozenset[int], at: time, zone: tzinfo, now: datetime
+) -> None:
+    now = now.replace(tzinfo=UTC)
+    due = next_due(days=days, at=at, zone=zone, now=now)
+    local = due.astimezone(zone)
+    assert now < due <= now + timedelta(days=8)
+    assert local.weekday() in days
+    wall = datetime.combine(local.date(), at)
+    exists = wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if exists == wall:
+        assert local.replace(tzinfo=None) == wall
+    earlier = next_due(days=days, at=at, zone=zone, now=due - timedelta(microseconds=1))
+    assert earlier == due

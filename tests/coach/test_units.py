@@ -28,7 +28,7 @@ def test_kg_to_lb_and_back_keeps_the_weight(weight: str) -> None:
 
 
 def test_pound_is_defined_exactly() -> None:
-    assert LB_IN_KG == Decimal("0.45359237")
+    assert Decimal("0.45359237") == LB_IN_KG
 
 
 @pytest.mark.parametrize(
