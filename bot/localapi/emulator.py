@@ -156,10 +156,14 @@ class BotApiEmulator:
     def _private_or_group(
         self, user_id: int, chat_id: int | None, chat_type: str, first_name: str, is_bot: bool
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        user = self.world.ensure_user(user_id, first_name=first_name, is_bot=is_bot)
+        if user_id <= 0:
+            raise ValueError(f"user ids are positive on Telegram, got {user_id}")
         target = user_id if chat_id is None else chat_id
         if chat_type == "private" and target != user_id:
-            chat_type = "group" if target < 0 else chat_type
+            if target > 0:
+                raise ValueError("a private chat's id is the user's id; groups have negative ids")
+            chat_type = "group"
+        user = self.world.ensure_user(user_id, first_name=first_name, is_bot=is_bot)
         chat = self.world.ensure_chat(target, chat_type, user)
         return user, chat
 
@@ -241,30 +245,36 @@ class BotApiEmulator:
         return self.world.updates.push({"callback_query": query})
 
     async def press_label(self, user_id: int, label: str, *, chat_id: int | None = None) -> int:
-        """Tap the button labelled ``label`` on the bot's latest keyboard in the chat."""
+        """Tap the button labelled ``label`` on the latest bot message that has it.
+
+        An exact label wins over a case-insensitive one; a person scrolls up to the
+        newest message showing that button, as `coach chat` scripts expect.
+        """
         target = user_id if chat_id is None else chat_id
-        latest = None
-        for stored in reversed(self.world.messages.get(target, {}).values()):
-            if stored.from_bot and (stored.data.get("reply_markup") or {}).get("inline_keyboard"):
-                latest = self.world.to_bot_message(target, stored)
-                break
-        if latest is None:
+        keyboards = [
+            self.world.to_bot_message(target, stored)
+            for stored in reversed(self.world.messages.get(target, {}).values())
+            if stored.from_bot and (stored.data.get("reply_markup") or {}).get("inline_keyboard")
+        ]
+        if not keyboards:
             raise LookupError(f"no bot message with an inline keyboard in chat {target}")
-        buttons = [button for row in latest.buttons for button in row]
-        chosen = next((b for b in buttons if b.label == label), None)
-        if chosen is None:
-            chosen = next((b for b in buttons if b.label.casefold() == label.casefold()), None)
-        if chosen is None:
-            raise LookupError(
-                f"no button labelled {label!r} on message {latest.message_id} in chat {target}; "
-                f"its buttons are {latest.labels!r}"
-            )
-        if chosen.data is None:
-            raise LookupError(
-                f"button {chosen.label!r} has no callback_data (url={chosen.url!r}); "
-                "pressing it sends nothing to the bot"
-            )
-        return await self.press(user_id, latest.message_id, chosen.data, chat_id=target)
+        for same in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
+            for message in keyboards:
+                chosen = next(
+                    (b for row in message.buttons for b in row if same(b.label, label)), None
+                )
+                if chosen is None:
+                    continue
+                if chosen.data is None:
+                    raise LookupError(
+                        f"button {chosen.label!r} has no callback_data (url={chosen.url!r}); "
+                        "pressing it sends nothing to the bot"
+                    )
+                return await self.press(user_id, message.message_id, chosen.data, chat_id=target)
+        raise LookupError(
+            f"no button labelled {label!r} in chat {target}; "
+            f"the latest keyboard has {keyboards[0].labels!r}"
+        )
 
     async def send_document(
         self,

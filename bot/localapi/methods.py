@@ -126,6 +126,20 @@ class BotMethods:
             "getWebhookInfo",
             "close",
             "logOut",
+            "getChat",
+            "deleteMessages",
+            "pinChatMessage",
+            "unpinChatMessage",
+            "unpinAllChatMessages",
+            "setMessageReaction",
+            "setMyName",
+            "getMyName",
+            "setMyDescription",
+            "getMyDescription",
+            "setMyShortDescription",
+            "getMyShortDescription",
+            "setChatMenuButton",
+            "getChatMenuButton",
         ):
             snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
             self._handlers[name.lower()] = (name, getattr(self, f"m_{snake}"))
@@ -549,8 +563,6 @@ class BotMethods:
             description = description.strip()
             if not command:
                 raise bad_request(e.COMMAND_EMPTY)
-            if len(command) > 32:
-                raise bad_request("command is too long")
             if not description:
                 raise bad_request(e.COMMAND_DESCRIPTION_EMPTY)
             if len(description) > 256:
@@ -610,6 +622,104 @@ class BotMethods:
 
     def m_log_out(self, params: dict[str, Any]) -> bool:
         return True
+
+    # -- smaller methods bots call at startup or in passing ---------------------------
+    # Built in (not left to the spec fallback) so an installed package without the
+    # spec still answers them.
+
+    def m_get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = dict(self._chat(params))
+        chat.update(
+            accent_color_id=0,
+            max_reaction_count=11,
+            accepted_gift_types={
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        )
+        return chat
+
+    def m_delete_messages(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise bad_request("message_ids must be an Array of 1-100 Integer")
+        for message_id in ids:
+            if isinstance(message_id, int):
+                self.world.delete_message(chat["id"], message_id)
+        return True
+
+    def m_pin_chat_message(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        if self.world.get_message(chat["id"], self._message_id(params)) is None:
+            raise bad_request("message to pin not found")
+        return True
+
+    def m_unpin_chat_message(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    def m_unpin_all_chat_messages(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    def m_set_message_reaction(self, params: dict[str, Any]) -> bool:
+        chat = self._chat(params)
+        if self.world.get_message(chat["id"], self._message_id(params)) is None:
+            raise bad_request("message to react not found")
+        return True
+
+    def _profile_key(self, field: str, params: dict[str, Any]) -> str:
+        return f"{field}|{params.get('language_code') or ''}"
+
+    def _set_profile(self, field: str, params: dict[str, Any]) -> bool:
+        value = params.get(field) or ""
+        if not isinstance(value, str):
+            raise bad_request(f"{field} must be a String")
+        self.world.profile[self._profile_key(field, params)] = value
+        return True
+
+    def _get_profile(self, field: str, params: dict[str, Any], default: str) -> dict[str, Any]:
+        key = self._profile_key(field, params)
+        value = self.world.profile.get(key) or self.world.profile.get(f"{field}|") or default
+        return {field: value}
+
+    def m_set_my_name(self, params: dict[str, Any]) -> bool:
+        return self._set_profile("name", params)
+
+    def m_get_my_name(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._get_profile("name", params, self.world.bot_first_name)
+
+    def m_set_my_description(self, params: dict[str, Any]) -> bool:
+        return self._set_profile("description", params)
+
+    def m_get_my_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._get_profile("description", params, "")
+
+    def m_set_my_short_description(self, params: dict[str, Any]) -> bool:
+        return self._set_profile("short_description", params)
+
+    def m_get_my_short_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._get_profile("short_description", params, "")
+
+    def m_set_chat_menu_button(self, params: dict[str, Any]) -> bool:
+        if not _missing(params, "chat_id"):
+            self._chat(params)
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or "type" not in button:
+            raise bad_request("can't parse menu button JSON object")
+        self.world.menu_buttons[params.get("chat_id") or 0] = button
+        return True
+
+    def m_get_chat_menu_button(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id") or 0
+        button = self.world.menu_buttons.get(chat_id) or self.world.menu_buttons.get(0)
+        if button is None or button.get("type") == "default":
+            return {"type": "commands"}
+        return dict(button)
 
     @staticmethod
     def counts_as_send(name: str) -> bool:

@@ -47,6 +47,7 @@ BOOL_PARAMS = frozenset(
         "has_spoiler",
         "show_caption_above_media",
         "allow_paid_broadcast",
+        "is_big",
     }
 )
 JSON_PARAMS = {
@@ -59,6 +60,9 @@ JSON_PARAMS = {
     "link_preview_options": "link preview options",
     "reply_parameters": "reply parameters",
     "media": "media",
+    "message_ids": "message identifiers",
+    "menu_button": "menu button",
+    "reaction": "reaction types",
 }
 
 

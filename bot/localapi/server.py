@@ -103,6 +103,11 @@ class BotApiRoutes:
             result = await self.emu.methods.call(name, params)
         except ApiError as error:
             response = error_response(error)
+        except Exception as exc:  # an emulator bug: say so instead of a bare 500 page
+            log.exception("local Bot API emulator failed in %s", name)
+            response = error_response(
+                ApiError(500, f"Internal Server Error: emulator bug in {name}: {exc!r}")
+            )
         else:
             response = _json({"ok": True, "result": result})
         if slow_delay:

@@ -63,6 +63,8 @@ class World:
         self.callbacks: OrderedDict[str, bool] = OrderedDict()
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.last_commands: list[dict[str, Any]] = []
+        self.profile: dict[str, str] = {}  # setMyName/Description/ShortDescription
+        self.menu_buttons: dict[Any, dict[str, Any]] = {}
         self.files.clear()
         self.updates.clear()
         self.signal.notify()
