@@ -13,6 +13,8 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 from bot.handlers.errors import on_error
+from bot.handlers.plan import build_plan_handlers
+from bot.handlers.reference import build_reference_handlers
 from bot.handlers.start import build_start_handlers, build_unknown_command_handler
 from bot.handlers.text import build_text_router
 from bot.handlers.workout import build_workout_handlers
@@ -75,6 +77,8 @@ def build_application(
     )
     app.add_handlers(build_start_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_workout_handlers(), group=MAIN_GROUP)
+    app.add_handlers(build_reference_handlers(), group=MAIN_GROUP)
+    app.add_handlers(build_plan_handlers(), group=MAIN_GROUP)
     app.add_handler(build_text_router({}), group=MAIN_GROUP)
     app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # must stay last
     app.add_error_handler(on_error)

@@ -60,13 +60,19 @@ class BotHarness:
         self._seen[user] = len(messages)
         return messages[start:]
 
-    async def say(self, text: str, user: int = LIFTER) -> list[BotMessage]:
-        """Send a text as `user`; return what the bot answered once it is fully handled."""
-        return await self._settle(await self.emulator.send_text(user, text), user)
+    async def say(
+        self, text: str, user: int = LIFTER, chat_id: int | None = None
+    ) -> list[BotMessage]:
+        """Send a text as `user` (in a group if `chat_id` is negative); return the answer."""
+        update_id = await self.emulator.send_text(user, text, chat_id=chat_id)
+        return await self._settle(update_id, user if chat_id is None else chat_id)
 
-    async def press(self, label: str, user: int = LIFTER) -> list[BotMessage]:
+    async def press(
+        self, label: str, user: int = LIFTER, chat_id: int | None = None
+    ) -> list[BotMessage]:
         """Press the button with this label on the latest message that has buttons."""
-        return await self._settle(await self.emulator.press_label(user, label), user)
+        update_id = await self.emulator.press_label(user, label, chat_id=chat_id)
+        return await self._settle(update_id, user if chat_id is None else chat_id)
 
     async def press_data(self, message_id: int, data: str, user: int = LIFTER) -> list[BotMessage]:
         """Press arbitrary callback data (forged or replayed buttons)."""

@@ -57,19 +57,24 @@ def steps_for(settings: UserSettings) -> LoadSteps:
 
 
 def user_plan(overrides: dict[str, PlanSlot]) -> tuple[Slot, ...]:
-    """The default plan with the lifter's lasting changes applied."""
+    """The default plan with the lifter's lasting changes applied.
+
+    A stored change the slot can no longer take (a stale row) leaves that slot at its default.
+    """
     plan = []
     for slot in DEFAULT_PLAN:
         change = overrides.get(slot.key)
-        if change is not None:
-            slot = replace(
-                slot,
-                exercise_key=change.exercise_key,
-                sets=change.sets,
-                rep_range=RepRange(change.rep_lo, change.rep_hi),
-                rest_seconds=change.rest_seconds,
+        try:
+            plan.append(
+                slot
+                if change is None
+                else slot.swapped(change.exercise_key)
+                .with_sets(change.sets)
+                .with_rep_range(change.rep_lo, change.rep_hi)
+                .with_rest(change.rest_seconds)
             )
-        plan.append(slot)
+        except PlanError:
+            plan.append(slot)
     return tuple(plan)
 
 
@@ -78,7 +83,8 @@ def load_in(weight: Decimal, unit: Unit, wanted: Unit, step: Decimal) -> Decimal
     return weight if unit == wanted else round_load(convert(weight, unit, wanted), step)
 
 
-def _step(exercise_key: str, steps: LoadSteps) -> Decimal:
+def load_step(exercise_key: str, steps: LoadSteps) -> Decimal:
+    """The smallest load change of an exercise: plates on a bar, or one cable stack pin."""
     cable = get_exercise(exercise_key).load_class is LoadClass.CABLE
     return steps.cable_step if cable else steps.plate_step
 
@@ -112,7 +118,7 @@ class _Session:
             exercise.target_weight,
             Unit(exercise.target_unit),
             self.unit,
-            _step(exercise.exercise_key, self.steps),
+            load_step(exercise.exercise_key, self.steps),
         )
         return format_weight(weight, self.unit)
 

@@ -1,0 +1,71 @@
+"""/plan and its buttons: adapters between Telegram and PlanService.
+
+A button that changes the plan edits the plan message in place, so the chat stays tidy.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
+
+from bot.handlers.respond import keyboard, send
+from bot.handlers.workout import lifter
+from bot.replies import Reply
+from bot.services.container import services
+from bot.services.plan import PREFIX, PlanAnswer, PlanService
+from bot.texts import common as common_texts
+from bot.texts import plan as texts
+
+
+def service(context: ContextTypes.DEFAULT_TYPE) -> PlanService:
+    svc = services(context)
+    return PlanService(svc.db, svc.clock)
+
+
+async def show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The lifter's plan, with a button per slot."""
+    assert update.effective_chat is not None
+    reply = await service(context).show(lifter(update))
+    await send(context.bot, update.effective_chat.id, [reply])
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, the plan is declined politely."""
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, [Reply(texts.PRIVATE_ONLY)])
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A plan button: open a slot, change it, reset, or keep a workout swap."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    if chat.type != ChatType.PRIVATE:  # plan buttons only exist in the lifter's own chat
+        answer = PlanAnswer(Reply(common_texts.STALE_BUTTON), in_place=False)
+    else:
+        answer = await service(context).on_button(lifter(update), query.data or "")
+    if answer.in_place and query.message is not None:
+        try:
+            await query.edit_message_text(answer.reply.text, reply_markup=keyboard(answer.reply))
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():  # the same press twice
+                raise
+        return
+    await send(context.bot, chat.id, [answer.reply])
+
+
+def build_plan_handlers() -> list[BaseHandler]:
+    """/plan in private chats (a polite no in groups) and its buttons."""
+    return [
+        CommandHandler("plan", show_plan, filters=filters.ChatType.PRIVATE),
+        CommandHandler("plan", private_only),
+        CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
+    ]

@@ -1,0 +1,85 @@
+"""/howto, /exercises, /muscles, /tips and the [How to] buttons: read-only, any chat, any time.
+
+Nothing here reads or writes the database, so a lifter mid-workout keeps their exact place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise
+from bot.coach.lookup import find_exercise
+from bot.handlers.respond import send
+from bot.replies import Button, Reply, row
+from bot.texts import common as common_texts
+from bot.texts import reference as texts
+
+PREFIX = "h"  # callback data: h:<exercise key>
+
+
+def _choices(text: str, exercises: Iterable[Exercise]) -> Reply:
+    """A question with one button per exercise, one to a row so long names stay readable."""
+    return Reply(text, tuple(row(Button(e.name, f"{PREFIX}:{e.key}")) for e in exercises))
+
+
+def howto_reply(query: str) -> Reply:
+    """The cues of the exercise `query` names, or buttons to pick one."""
+    if not query.strip():
+        return _choices(texts.CHOOSE, EXERCISES)
+    found = find_exercise(query)
+    if found.exercise is not None:
+        return Reply(texts.cue_card(found.exercise))
+    if found.is_ambiguous:
+        return _choices(texts.AMBIGUOUS, found.candidates)
+    if found.candidates:
+        return _choices(texts.UNKNOWN, found.candidates)
+    return _choices(texts.UNKNOWN_LIST, EXERCISES)
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    assert update.effective_chat is not None
+    await send(context.bot, update.effective_chat.id, [reply])
+
+
+async def howto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Form cues: `/howto seal row`, or a list to pick from."""
+    await _reply(update, context, howto_reply(" ".join(context.args or [])))
+
+
+async def howto_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A [How to] or exercise-choice button: the cues of that exercise."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    exercise = EXERCISES_BY_KEY.get((query.data or "").removeprefix(f"{PREFIX}:"))
+    reply = Reply(common_texts.STALE_BUTTON if exercise is None else texts.cue_card(exercise))
+    await _reply(update, context, reply)
+
+
+async def exercises(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every exercise, grouped by how it is loaded."""
+    await _reply(update, context, Reply(texts.exercise_list()))
+
+
+async def muscles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The upper-back muscles and what trains them."""
+    await _reply(update, context, Reply(texts.muscle_list()))
+
+
+async def tips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How to progress."""
+    await _reply(update, context, Reply(texts.tip_list()))
+
+
+def build_reference_handlers() -> list[BaseHandler]:
+    """Reference commands and buttons; they work in private and group chats alike."""
+    return [
+        CommandHandler("howto", howto),
+        CommandHandler("exercises", exercises),
+        CommandHandler("muscles", muscles),
+        CommandHandler("tips", tips),
+        CallbackQueryHandler(howto_button, pattern=rf"^{PREFIX}:"),
+    ]
