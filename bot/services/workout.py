@@ -12,6 +12,7 @@ bot confirms it; a redelivered update or a second press of a button changes noth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -541,47 +542,52 @@ class WorkoutService:
         outcome = Outcome().say(texts.SWAPPED.format(name=name), row(keep))
         return self._prompt(s, outcome, intro=True)
 
-    async def undo(self, lifter: Lifter) -> Outcome:
-        """Remove the last set of the workout and go back to it (`/undo`)."""
+    async def _in_workout(
+        self, lifter: Lifter, action: Callable[[_Session], Awaitable[Outcome]]
+    ) -> Outcome:
+        """Run a command that needs a workout in progress, once per update."""
         async with self.db.transaction() as session:
             s = await self._load(session, lifter)
             if s.workout is None:
                 return Outcome().say(texts.NO_WORKOUT)
             if not await self._claim(s, lifter):
                 return Outcome()
-            last = await repo.last_set(session, s.workout.id)
-            if last is None:
-                return self._prompt(s, Outcome().say(texts.NOTHING_TO_UNDO))
-            owner = next(e for e in s.exercises if e.id == last.workout_exercise_id)
-            for exercise in s.exercises:
-                if exercise.position > owner.position and exercise.status == "active":
-                    exercise.status = "pending"
-            owner.status = "active"
-            owner.target_weight, owner.target_unit = last.weight, last.unit
-            s.workout.current_index = owner.position
-            s.workout.current_set = last.set_number
-            s.workout.awaiting = "reps"
-            s.workout.pending_reps = None
-            await session.delete(last)
-            await repo.clear_rest_timer(session, lifter.user_id)
-            text = texts.UNDONE.format(
-                number=last.set_number,
-                name=get_exercise(owner.exercise_key).name,
-                load=format_weight(last.weight, Unit(last.unit)),
-                reps=last.reps,
-            )
-            outcome = Outcome(cancel_timer=True).say(text)
-            return self._prompt(s, outcome)
+            return await action(s)
+
+    async def undo(self, lifter: Lifter) -> Outcome:
+        """Remove the last set of the workout and go back to it (`/undo`)."""
+        return await self._in_workout(lifter, lambda s: self._undo(s, lifter))
+
+    async def _undo(self, s: _Session, lifter: Lifter) -> Outcome:
+        assert s.workout is not None
+        last = await repo.last_set(s.session, s.workout.id)
+        if last is None:
+            return self._prompt(s, Outcome().say(texts.NOTHING_TO_UNDO))
+        owner = next(e for e in s.exercises if e.id == last.workout_exercise_id)
+        for exercise in s.exercises:
+            if exercise.position > owner.position and exercise.status == "active":
+                exercise.status = "pending"
+        owner.status = "active"
+        owner.target_weight, owner.target_unit = last.weight, last.unit
+        s.workout.current_index = owner.position
+        s.workout.current_set = last.set_number
+        s.workout.awaiting = "reps"
+        s.workout.pending_reps = None
+        await s.session.delete(last)
+        await repo.clear_rest_timer(s.session, lifter.user_id)
+        text = texts.UNDONE.format(
+            number=last.set_number,
+            name=get_exercise(owner.exercise_key).name,
+            load=format_weight(last.weight, Unit(last.unit)),
+            reps=last.reps,
+        )
+        return self._prompt(s, Outcome(cancel_timer=True).say(text))
 
     async def finish(self, lifter: Lifter) -> Outcome:
         """Finish now with a summary (`/done`)."""
-        async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.workout is None:
-                return Outcome().say(texts.NO_WORKOUT)
-            if not await self._claim(s, lifter):
-                return Outcome()
-            return await self._finish(s, lifter, Outcome(cancel_timer=True))
+        return await self._in_workout(
+            lifter, lambda s: self._finish(s, lifter, Outcome(cancel_timer=True))
+        )
 
     async def cancel(self, lifter: Lifter) -> Outcome | None:
         """End the workout keeping what was logged (`/cancel`); None if there was none."""
