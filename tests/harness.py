@@ -78,6 +78,13 @@ class BotHarness:
         """Press arbitrary callback data (forged or replayed buttons)."""
         return await self._settle(await self.emulator.press(user, message_id, data), user)
 
+    async def send_file(
+        self, filename: str, content: bytes, user: int = LIFTER, mime_type: str = "text/csv"
+    ) -> list[BotMessage]:
+        """Send a document as `user`; return the answer once it is fully handled."""
+        update_id = await self.emulator.send_document(user, filename, content, mime_type=mime_type)
+        return await self._settle(update_id, user)
+
     async def redeliver(self, update_id: int, user: int = LIFTER) -> list[BotMessage]:
         """Deliver an update again with the same id, as Telegram may after a crash."""
         return await self._settle(await self.emulator.redeliver(update_id), user)

@@ -1,0 +1,153 @@
+"""Queries over a lifter's stored history: pages of workouts, sets for charts and export,
+fingerprints for imports, pending imports, and deleting everything about a lifter.
+
+Repositories read and add; the caller's transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import Base
+from bot.db.models import PendingImport, User, Workout, WorkoutSet
+
+# Years of imported history can be 100,000 sets: read them in slices, so turning rows into
+# objects never holds the event loop (and every other lifter) for long.
+_PARTITION_ROWS = 2_000
+
+
+async def workouts_page(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    offset: int,
+    limit: int,
+    exercise_key: str | None = None,
+) -> list[Workout]:
+    """Workouts that have sets (of `exercise_key`, if given), newest first."""
+    has_sets = exists().where(WorkoutSet.workout_id == Workout.id)
+    if exercise_key is not None:
+        has_sets = has_sets.where(WorkoutSet.exercise_key == exercise_key)
+    query = (
+        select(Workout)
+        .where(Workout.user_id == user_id, has_sets)
+        .order_by(Workout.started_at.desc(), Workout.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def sets_of_workouts(
+    session: AsyncSession, workout_ids: Collection[int], *, exercise_key: str | None = None
+) -> list[WorkoutSet]:
+    """The sets of some workouts (of one exercise, if given), in the order lifted."""
+    if not workout_ids:
+        return []
+    query = select(WorkoutSet).where(WorkoutSet.workout_id.in_(workout_ids))
+    if exercise_key is not None:
+        query = query.where(WorkoutSet.exercise_key == exercise_key)
+    query = query.order_by(WorkoutSet.performed_at, WorkoutSet.set_number, WorkoutSet.id)
+    return list((await session.scalars(query)).all())
+
+
+async def sets_with_workouts(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    exercise_key: str | None = None,
+    unfingerprinted: bool = False,
+) -> list[tuple[WorkoutSet, Workout]]:
+    """Every set of the user with its workout, oldest first; only those of one exercise,
+    or (`unfingerprinted`) only those the coach logged itself, when asked."""
+    query = (
+        select(WorkoutSet, Workout)
+        .join(Workout, WorkoutSet.workout_id == Workout.id)
+        .where(WorkoutSet.user_id == user_id)
+    )
+    if exercise_key is not None:
+        query = query.where(WorkoutSet.exercise_key == exercise_key)
+    if unfingerprinted:
+        query = query.where(WorkoutSet.fingerprint.is_(None))
+    query = query.order_by(WorkoutSet.performed_at, WorkoutSet.id)
+    found: list[tuple[WorkoutSet, Workout]] = []
+    result = await session.stream(query)
+    async for rows in result.partitions(_PARTITION_ROWS):  # lets other lifters in between
+        found += [(row[0], row[1]) for row in rows]
+    return found
+
+
+async def exercises_trained(session: AsyncSession, user_id: int) -> list[str]:
+    """Keys of every exercise the user has sets of, most sets first."""
+    query = (
+        select(WorkoutSet.exercise_key)
+        .where(WorkoutSet.user_id == user_id)
+        .group_by(WorkoutSet.exercise_key)
+        .order_by(func.count().desc(), WorkoutSet.exercise_key)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def stored_fingerprints(session: AsyncSession, user_id: int) -> set[str]:
+    """Fingerprints of the user's sets that have one (imported sets)."""
+    query = select(WorkoutSet.fingerprint).where(
+        WorkoutSet.user_id == user_id, WorkoutSet.fingerprint.is_not(None)
+    )
+    return {value for value in (await session.scalars(query)).all() if value is not None}
+
+
+async def imported_workouts(
+    session: AsyncSession, user_id: int, import_keys: Collection[str]
+) -> dict[str, Workout]:
+    """Workouts an earlier import created, by import key, among `import_keys`."""
+    if not import_keys:
+        return {}
+    query = select(Workout).where(Workout.user_id == user_id, Workout.import_key.in_(import_keys))
+    return {w.import_key: w for w in (await session.scalars(query)).all() if w.import_key}
+
+
+async def pending_import(session: AsyncSession, user_id: int) -> PendingImport | None:
+    """The file the user sent and has not confirmed or cancelled yet."""
+    return await session.get(PendingImport, user_id)
+
+
+async def save_pending_import(
+    session: AsyncSession, user_id: int, filename: str, content: bytes, now: dt.datetime
+) -> None:
+    """Keep a file until its preview is answered, replacing any earlier one."""
+    await session.merge(
+        PendingImport(user_id=user_id, created_at=now, filename=filename[:255], content=content)
+    )
+
+
+async def drop_pending_import(session: AsyncSession, user_id: int) -> bool:
+    """Forget the user's pending file; False if there was none (already answered)."""
+    result = await session.execute(delete(PendingImport).where(PendingImport.user_id == user_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _tables_about_users() -> list[Table]:
+    """Every table with a `user_id` column, children before parents."""
+    return [t for t in reversed(Base.metadata.sorted_tables) if "user_id" in t.columns]
+
+
+async def delete_user(session: AsyncSession, user_id: int) -> bool:
+    """Delete every row about the user; False if there was no such user.
+
+    Rows hang off `users` with ON DELETE CASCADE; every table with a `user_id` column is
+    also cleared explicitly, so a table added later without the cascade is not missed.
+    """
+    for table in _tables_about_users():
+        await session.execute(delete(table).where(table.c.user_id == user_id))
+    result = await session.execute(delete(User).where(User.id == user_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def count_workouts(session: AsyncSession, user_id: int) -> int:
+    """How many workouts the user has (any status, any source)."""
+    query = select(func.count()).select_from(Workout).where(Workout.user_id == user_id)
+    return int((await session.scalar(query)) or 0)

@@ -1,0 +1,186 @@
+"""Your data: /history, /prs, /progress, /export, /import (and CSV files), /deletemydata.
+
+Thin adapters over HistoryService, TransferService and PrivacyService. Buttons carry
+`<prefix>:<user id>:...` and only the lifter they were made for may press them; a press
+edits its own message in place (a page of history, an answered question).
+"""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.handlers.respond import acknowledge, keyboard, send
+from bot.replies import Outcome, Reply
+from bot.services import history, privacy, transfer
+from bot.services.container import services
+from bot.services.history import HistoryService
+from bot.services.privacy import PrivacyService
+from bot.services.transfer import TransferService
+from bot.texts import common as common_texts
+from bot.texts import data as texts
+
+DATA_COMMANDS = ("history", "prs", "progress", "export", "import", "deletemydata")
+
+
+def _history(context: ContextTypes.DEFAULT_TYPE) -> HistoryService:
+    svc = services(context)
+    return HistoryService(svc.db, svc.clock)
+
+
+def _transfer(context: ContextTypes.DEFAULT_TYPE) -> TransferService:
+    svc = services(context)
+    return TransferService(svc.db, svc.clock)
+
+
+def _ids(update: Update) -> tuple[int, int]:
+    """(user id, chat id) of the update."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    return update.effective_user.id, update.effective_chat.id
+
+
+def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or [])
+
+
+async def show_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/history [exercise]`: the last workouts, or the last sessions of one exercise."""
+    user_id, chat_id = _ids(update)
+    outcome = await _history(context).history(user_id, _argument(context))
+    await send(context.bot, chat_id, outcome.replies)
+
+
+async def show_records(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/prs`: personal records per exercise."""
+    user_id, chat_id = _ids(update)
+    await send(context.bot, chat_id, (await _history(context).records(user_id)).replies)
+
+
+async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/progress <exercise>`: a chart, drawn off the event loop by the service."""
+    user_id, chat_id = _ids(update)
+    await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+    outcome = await _history(context).progress(user_id, _argument(context))
+    await send(context.bot, chat_id, outcome.replies)
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/export` or `/export strong`: every set as a CSV document."""
+    user_id, chat_id = _ids(update)
+    outcome = await _transfer(context).export(user_id, _argument(context))
+    await send(context.bot, chat_id, outcome.replies)
+
+
+async def explain_import(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/import`: how to get the file; any CSV sent afterwards (or before) is previewed."""
+    _, chat_id = _ids(update)
+    await send(context.bot, chat_id, [Reply(texts.IMPORT_HOW)])
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file: an import the lifter wants to see before it happens."""
+    user_id, chat_id = _ids(update)
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    if transfer.too_big(document.file_size):
+        await send(context.bot, chat_id, [Reply(texts.FILE_TOO_BIG)])
+        return
+    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    file = await context.bot.get_file(document.file_id)
+    content = bytes(await file.download_as_bytearray())
+    assert update.effective_user is not None
+    outcome = await _transfer(context).preview(
+        user_id,
+        update.effective_user.first_name,
+        document.file_name or "",
+        document.mime_type or "",
+        content,
+    )
+    await send(context.bot, chat_id, outcome.replies)
+
+
+async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/deletemydata`: ask before deleting anything."""
+    user_id, chat_id = _ids(update)
+    outcome = await PrivacyService(services(context).db).ask(user_id)
+    await send(context.bot, chat_id, outcome.replies)
+
+
+def cancel_jobs(app: Application, user_id: int) -> None:
+    """Stop every job of the lifter: jobs are named `<kind>:<user id>` (rest timers,
+    reminders), and their rows are gone already, so nothing would be left to fire."""
+    if app.job_queue is None:
+        return
+    suffix = f":{user_id}"
+    for job in app.job_queue.jobs():
+        if job.name is not None and job.name.endswith(suffix):
+            job.schedule_removal()
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """[Older]/[Newer], [Import]/[Cancel], [Delete everything]/[Keep my data]."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    prefix, _, rest = (query.data or "").partition(":")
+    owner, _, args = rest.partition(":")
+    user_id = update.effective_user.id
+    if owner != str(user_id):
+        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+        return
+    await acknowledge(query)
+    if prefix == history.PREFIX:
+        outcome = Outcome(replies=[await _history(context).turn_page(user_id, args)])
+    elif prefix == transfer.PREFIX:
+        outcome = await _transfer(context).answer(user_id, args)
+    elif prefix == privacy.PREFIX and args == "yes":
+        outcome = await PrivacyService(services(context).db).delete(user_id)
+        cancel_jobs(context.application, user_id)
+    else:
+        outcome = Outcome().say(texts.KEPT)
+    await _edit(query, outcome)
+
+
+async def _edit(query: CallbackQuery, outcome: Outcome) -> None:
+    """Show the first reply in place of the pressed message; send any others after it."""
+    first, *others = outcome.replies
+    try:
+        await query.edit_message_text(first.text, reply_markup=keyboard(first))
+    except BadRequest as error:
+        if "not modified" not in str(error).casefold():
+            raise
+    if others and query.message is not None:
+        await send(query.get_bot(), query.message.chat.id, others)
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, a lifter's data stays out of sight."""
+    _, chat_id = _ids(update)
+    await send(context.bot, chat_id, [Reply(texts.PRIVATE_DATA)])
+
+
+def build_data_handlers() -> list[BaseHandler]:
+    """Commands, buttons and file uploads of the lifter's data (private chats only)."""
+    private = filters.ChatType.PRIVATE
+    prefixes = "|".join((history.PREFIX, transfer.PREFIX, privacy.PREFIX))
+    return [
+        CommandHandler("history", show_history, filters=private),
+        CommandHandler("prs", show_records, filters=private),
+        CommandHandler("progress", show_progress, filters=private),
+        CommandHandler("export", export, filters=private),
+        CommandHandler("import", explain_import, filters=private),
+        CommandHandler("deletemydata", ask_delete, filters=private),
+        CommandHandler(DATA_COMMANDS, private_only),
+        MessageHandler(filters.Document.ALL & private, on_document),
+        CallbackQueryHandler(on_button, pattern=rf"^({prefixes}):"),
+    ]

@@ -1,0 +1,193 @@
+"""/history, /prs and /progress against the emulator, on each database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from bot.charts import MIN_POINTS
+from bot.db.models import UserSettings, Workout, WorkoutSet
+from bot.db.users import ensure_user
+from bot.localapi import BotMessage
+from tests.harness import LIFTER, BotHarness, texts
+
+OTHER = 5151
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+async def train(bot: BotHarness, *reports: str, user: int = LIFTER) -> None:
+    """One coached workout: deadlift sets like '225x6 @2', then /done; two days pass."""
+    await bot.say("/workout", user)
+    for report in reports:
+        await bot.say(report, user)
+    assert "Workout done" in texts(await bot.say("/done", user))
+    bot.clock.advance(dt.timedelta(days=2))
+
+
+async def set_zone(bot: BotHarness, zone: str, user: int = LIFTER) -> None:
+    async with bot.db.transaction() as session:
+        await ensure_user(session, user, "Lifter", bot.clock.now())
+        await session.execute(
+            update(UserSettings).where(UserSettings.user_id == user).values(time_zone=zone)
+        )
+
+
+async def add_workouts(bot: BotHarness, count: int, user: int = LIFTER) -> None:
+    """`count` finished workouts of one deadlift set each, a day apart from 1 Mar 2024 (UTC)."""
+    async with bot.db.transaction() as session:
+        await ensure_user(session, user, "Lifter", bot.clock.now())
+        for day in range(count):
+            started = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day)
+            workout = Workout(user_id=user, status="finished", started_at=started)
+            session.add(workout)
+            await session.flush()
+            session.add(
+                WorkoutSet(
+                    user_id=user,
+                    workout_id=workout.id,
+                    exercise_key="deadlift",
+                    set_number=1,
+                    weight=Decimal(200 + day * 5),
+                    unit="lb",
+                    reps=5,
+                    rir=2,
+                    performed_at=started,
+                )
+            )
+
+
+def current(bot: BotHarness, message: BotMessage, user: int = LIFTER) -> BotMessage:
+    """The message as it is in the chat now (after edits)."""
+    return next(m for m in bot.emulator.messages(user) if m.message_id == message.message_id)
+
+
+async def test_history_lists_workouts_in_the_lifters_zone_with_sets_as_logged(
+    bot: BotHarness,
+) -> None:
+    assert "No workouts yet" in texts(await bot.say("/history"))
+    await set_zone(bot, "Pacific/Auckland")
+    await train(bot, "225x6 @2", "235x5 @1")
+    await train(bot, "235x6 @2")
+    latest = (bot.clock.now() - dt.timedelta(days=2)).astimezone(ZoneInfo("Pacific/Auckland"))
+
+    reply = await bot.say("/history")
+    assert len(reply) == 1 and reply[0].labels == []  # short: no paging
+    shown = reply[0].text or ""
+    assert shown.startswith("Your workouts, newest first:")
+    assert "Deadlift: 235x6 @2\n" in shown + "\n"
+    assert "Deadlift: 225x6 @2, 235x5 @1" in shown
+    assert shown.index("235x6 @2") < shown.index("225x6 @2")  # newest first
+    assert f"{latest:%a} {latest.day} {latest:%b %Y} · Upper back" in shown  # Auckland's day
+
+    per_exercise = texts(await bot.say("/history dl"))
+    assert per_exercise.startswith("Deadlift, newest first:")
+    assert per_exercise.count("\n") == 3  # title, blank line, one line per session
+    assert "Barbell row" in texts(await bot.say("/history barbel row"))  # a typo is fine
+    assert "haven't logged Barbell row" in texts(await bot.say("/history barbell row"))
+
+
+async def test_history_of_an_unknown_or_ambiguous_exercise_says_so(bot: BotHarness) -> None:
+    assert "Which one do you mean" in texts(await bot.say("/history row"))
+    reply = texts(await bot.say("/history squat"))
+    assert "I don't know an exercise called 'squat'" in reply and "/exercises" in reply
+
+
+async def test_long_history_pages_in_place_and_only_for_its_owner(bot: BotHarness) -> None:
+    await add_workouts(bot, 12)
+    first = (await bot.say("/history"))[0]
+    assert first.labels == ["Older"]
+    assert first.text is not None and first.text.count("· Upper back") == 5
+    assert "Deadlift: 255x5 @2" in first.text  # the newest of 200, 205, ... 255
+
+    assert await bot.press("Older") == []  # edited in place, no new message
+    second = current(bot, first)
+    assert second.labels == ["Newer", "Older"]
+    assert "Deadlift: 230x5 @2" in (second.text or "") and "255x5" not in (second.text or "")
+
+    await bot.press("Older")
+    last = current(bot, first)
+    assert last.labels == ["Newer"] and "Deadlift: 200x5 @2" in (last.text or "")
+    await bot.press("Newer")
+    assert "230x5" in (current(bot, first).text or "")
+
+    older = next(b.data for b in current(bot, first).buttons[0] if b.label == "Older")
+    assert older is not None
+    await bot.say("/start", user=OTHER)
+    before = current(bot, first).text
+    await bot._settle(
+        await bot.emulator.press(OTHER, first.message_id, older, chat_id=LIFTER), LIFTER
+    )
+    assert (
+        bot.emulator.callback_answers[-1]["text"]
+        == "That button isn't for you. Nothing was changed."
+    )
+    assert current(bot, first).text == before
+
+
+async def test_records_per_rep_count_and_best_estimated_max(bot: BotHarness) -> None:
+    assert "No records yet" in texts(await bot.say("/prs"))
+    await train(bot, "135x10 @5", "225x6 @2", "245x3 @0")
+    await train(bot, "235x6 @1")
+    shown = texts(await bot.say("/prs"))
+    # Epley with reps left: 225 x (1 + 8/30) = 285; 235 x (1 + 7/30) = 289.8 -> 290.
+    assert "Deadlift\nBest estimated max: 290 lb, from 235 lb x 6" in shown
+    assert "3 reps: 245 lb on" in shown
+    assert "6 reps: 235 lb on" in shown and "225 lb" not in shown.split("6 reps")[1]
+    assert "10 reps: 135 lb" in shown
+
+
+async def test_progress_chart_is_a_photo_and_too_little_history_is_a_text(
+    bot: BotHarness,
+) -> None:
+    assert "Send /progress and an exercise" in texts(await bot.say("/progress"))
+    assert "haven't logged Deadlift yet" in texts(await bot.say("/progress deadlift"))
+    await train(bot, "225x6 @2", "235x5 @2")
+    few = texts(await bot.say("/progress deadlift"))
+    assert "only 1 workout of Deadlift" in few and MIN_POINTS == 2
+    await train(bot, "235x6 @2", "245x4 @1")
+    await train(bot, "245x5 @2")
+
+    reply = await bot.say("/progress Deadlift")
+    assert len(reply) == 1 and reply[0].photo is not None
+    chart = reply[0].photo
+    assert chart.startswith(PNG_SIGNATURE)
+    assert 20_000 < len(chart) < 1_000_000
+    width, height = int.from_bytes(chart[16:20], "big"), int.from_bytes(chart[20:24], "big")
+    assert (width, height) == (1080, 1080)
+    # First workout's best: 235 x (1 + 7/30) = 290 (beats 225 x 38/30 = 285);
+    # the last: 245 x (1 + 7/30) = 302.
+    assert "Deadlift: estimated max 290 -> 302 lb over 3 workouts" in (reply[0].caption or "")
+    assert "You have sets of: Deadlift" in texts(await bot.say("/progress"))
+
+
+async def test_warm_ups_never_make_a_record_or_a_chart_point(bot: BotHarness) -> None:
+    await add_workouts(bot, 1)
+    async with bot.db.transaction() as session:
+        started = dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)
+        workout = Workout(user_id=LIFTER, status="finished", started_at=started)
+        session.add(workout)
+        await session.flush()
+        session.add(
+            WorkoutSet(
+                user_id=LIFTER,
+                workout_id=workout.id,
+                exercise_key="deadlift",
+                set_number=1,
+                weight=Decimal(405),
+                unit="lb",
+                reps=3,
+                warmup=True,
+                performed_at=started,
+            )
+        )
+    assert "only 1 workout of Deadlift" in texts(await bot.say("/progress deadlift"))
+    assert "405" not in texts(await bot.say("/prs"))
+    assert "405x3 (warm-up)" in texts(await bot.say("/history"))
+
+
+async def test_data_commands_stay_private_in_groups(bot: BotHarness) -> None:
+    reply = await bot.say("/history", chat_id=-100200)
+    assert "message me directly" in texts(reply)
