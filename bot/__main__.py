@@ -45,9 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(**overrides)  # type: ignore[arg-type]
     from bot.logs import setup_logging
 
-    token = settings.bot_token.get_secret_value() if settings.bot_token else None
     if args.command == "db":
-        setup_logging(settings.log_level, token)
+        setup_logging(settings.log_level, *settings.secrets())
         from bot.db.engine import make_engine
         from bot.db.migrate import upgrade_to_head
 
@@ -68,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, token)
+    setup_logging(settings.log_level, *settings.secrets())
     from bot.runner import run_bot
 
-    run_bot(settings, webhook=args.webhook or bool(settings.webhook_url))
-    return 0
+    return run_bot(settings, webhook=args.webhook or bool(settings.webhook_url))
 
 
 if __name__ == "__main__":

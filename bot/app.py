@@ -12,13 +12,18 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
-from bot.handlers.errors import on_error
+from bot.handlers.data import build_data_handlers
+from bot.handlers.errors import log_polling_error, on_error
+from bot.handlers.guard import build_fallback_handlers, build_guard
 from bot.handlers.plan import build_plan_handlers
 from bot.handlers.reference import build_reference_handlers
+from bot.handlers.schedule import SCHEDULE_ANSWERS, build_schedule_handlers
 from bot.handlers.start import build_start_handlers, build_unknown_command_handler
 from bot.handlers.text import build_text_router
 from bot.handlers.workout import build_workout_handlers
 from bot.processing import PerChatOrderedProcessor
+from bot.retry import RetryingRequest
+from bot.scheduling.dispatcher import start_dispatcher
 from bot.scheduling.timers import restore_rest_timers
 from bot.services.container import SERVICES_KEY, Services
 from bot.texts.common import COMMANDS
@@ -41,6 +46,7 @@ async def _post_init(app: Application) -> None:
     svc = services_of(app)
     await upgrade_to_head(svc.db.engine)
     await restore_rest_timers(app)
+    await start_dispatcher(app)
     try:
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     except TelegramError as error:
@@ -63,6 +69,10 @@ def build_application(
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .concurrent_updates(PerChatOrderedProcessor())
+        .request(RetryingRequest(read_timeout=settings.bot_api_timeout))
+        .get_updates_request(
+            RetryingRequest(connection_pool_size=1, read_timeout=settings.bot_api_timeout)
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -75,23 +85,35 @@ def build_application(
         clock=clock or Clock(),
         owns_db=db is None,
     )
+    app.add_handler(build_guard(), group=GUARD_GROUP)
     app.add_handlers(build_start_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_workout_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_reference_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_plan_handlers(), group=MAIN_GROUP)
-    app.add_handler(build_text_router({}), group=MAIN_GROUP)
-    app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # must stay last
+    app.add_handlers(build_data_handlers(), group=MAIN_GROUP)
+    app.add_handlers(build_schedule_handlers(), group=MAIN_GROUP)
+    app.add_handler(build_text_router({**SCHEDULE_ANSWERS}), group=MAIN_GROUP)
+    app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # catch-alls stay last
+    app.add_handlers(build_fallback_handlers(), group=MAIN_GROUP)
     app.add_error_handler(on_error)
     return app
 
 
-async def start_polling(app: Application) -> None:
-    """Start an Application by hand, as `run_polling` would (tests, `coach chat`, benchmarks)."""
+async def start_polling(app: Application, *, poll_timeout: int = 10) -> None:
+    """Start an Application by hand, as `run_polling` would (tests, `coach chat`, benchmarks).
+
+    `poll_timeout` is getUpdates' long-poll wait; tests of a hung Telegram shorten it.
+    """
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=Update.ALL_TYPES)
+    await app.updater.start_polling(
+        poll_interval=0,
+        timeout=poll_timeout,
+        allowed_updates=Update.ALL_TYPES,
+        error_callback=log_polling_error,
+    )
     await app.start()
 
 

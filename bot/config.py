@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -39,6 +41,13 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     port: int = 8080
+    bot_api_timeout: float = 5.0  # seconds a Bot API answer may take before the call fails
+
+    @field_validator("bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `BOT_TOKEN=` in a platform's settings page means "not set", not an empty token.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -49,6 +58,22 @@ class Settings(BaseSettings):
     @classmethod
     def _bot_api_url(cls, value: str | None) -> str | None:
         return normalise_bot_api_url(value) if value else None
+
+    def secrets(self) -> list[str]:
+        """Values no log line may show: the token, the webhook secret, the database password."""
+        from sqlalchemy.engine import make_url  # here: `coach emulator` never needs SQLAlchemy
+        from sqlalchemy.exc import ArgumentError
+
+        values = [
+            secret.get_secret_value()
+            for secret in (self.bot_token, self.webhook_secret)
+            if secret is not None
+        ]
+        with contextlib.suppress(ArgumentError):  # a malformed URL fails later, clearly
+            password = make_url(self.database_url).password
+            if password:
+                values.append(str(password))
+        return values
 
     @property
     def bot_file_url(self) -> str | None:

@@ -1,41 +1,72 @@
-"""Logging set-up: the token never reaches a log line, message texts stay out by default."""
+"""Logging set-up: no secret reaches a log line, message texts stay out by default.
+
+The Bot API URL contains the token, and python-telegram-bot logs it at DEBUG when the
+bot is built; httpx logs every request URL at INFO. So the redaction is a filter on
+the root logger's one handler, which every record reaches (a filter on a logger would
+miss records that propagate from its children), and it runs at every level, DEBUG
+included. Our own log lines carry user ids, never what the lifter wrote.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
-QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio")
+# Chatty libraries: kept to warnings unless LOG_LEVEL=DEBUG asks for everything...
+CHATTY_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic.runtime.plugins")
+# ...and these even then: a line per SQLite call or event-loop step helps no one.
+QUIET_LOGGERS = ("aiosqlite", "asyncio")
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 6  # shorter values would blank out ordinary words all over the log
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it appears (the Bot API URL contains it)."""
+def _secret_parts(secret: str) -> list[str]:
+    """A secret and, for a bot token `<id>:<key>`, the key alone (it leaks on its own too)."""
+    parts = [secret]
+    _, _, key = secret.partition(":")
+    if key:
+        parts.append(key)
+    return [part for part in parts if len(part) >= MIN_SECRET_LENGTH]
 
-    def __init__(self, token: str) -> None:
+
+class RedactSecrets(logging.Filter):
+    """Replace each secret wherever it appears: message, arguments and traceback."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._token = token
+        self._secrets = sorted(
+            {part for secret in secrets for part in _secret_parts(secret)}, key=len, reverse=True
+        )
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
+        if not self._secrets:
             return True
         message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "[token]")
-            record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self._token in text:
-                record.exc_text = text.replace(self._token, "[token]")
+        redacted = self._redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        if record.exc_info and record.exc_info[1] is not None and record.exc_text is None:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._redact(record.stack_info)
         return True
 
 
-def setup_logging(level: str, token: str | None) -> None:
-    """Configure the root logger once; quiet chatty libraries; redact the token everywhere."""
+def setup_logging(level: str, *secrets: str | None) -> None:
+    """Configure the root logger once; quiet chatty libraries; redact secrets everywhere."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    if token:
-        handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactSecrets(secret for secret in secrets if secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in QUIET_LOGGERS:
+    quiet = QUIET_LOGGERS if root.level <= logging.DEBUG else QUIET_LOGGERS + CHATTY_LOGGERS
+    for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)

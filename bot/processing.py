@@ -10,7 +10,7 @@ updates of one chat are chained one after the other while other chats run alongs
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable
 from typing import Any
 
@@ -36,6 +36,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._done: set[int] = set()
         self._done_order: deque[int] = deque()
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
+        self._queued: Counter[int] = Counter()  # per chat: received, not yet fully handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
@@ -46,6 +47,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         previous = self._tails.get(key)
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[key] = mine
+        self._queued[key] += 1
         try:
             if previous is not None:
                 await asyncio.shield(previous)
@@ -54,7 +56,18 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             mine.set_result(None)
             if self._tails.get(key) is mine:
                 del self._tails[key]
+            self._queued[key] -= 1
+            if not self._queued[key]:
+                del self._queued[key]
             self._mark_done(update)
+
+    def backlog(self, chat_id: int) -> int:
+        """This chat's updates received and not yet fully handled, the current one included.
+
+        A lifter who waits for each answer never has more than one; a flood piles them up
+        (up to the concurrency bound), which is what the guard watches for.
+        """
+        return self._queued.get(chat_id, 0)
 
     def _mark_done(self, update: object) -> None:
         if not isinstance(update, Update):

@@ -45,6 +45,7 @@ _CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?")
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
 _UTC_WORDS = frozenset({"utc", "gmt", "z", "zulu"})
 _MAX_OFFSET = timedelta(hours=14)
+_CATCH_UP = timedelta(days=7)
 _OFF_WORDS = frozenset({"off", "stop", "none", "never", "no", "disable", "cancel", "pause"})
 _CITY_ALIASES: dict[str, str] = {
     "san francisco": "America/Los_Angeles",
@@ -227,6 +228,56 @@ def next_due(*, days: frozenset[int], at: time, zone: tzinfo, now: datetime) -> 
             if due > now:
                 return due
     raise AssertionError("a training day falls within 8 days")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A reminder instant that has come due, the lifter's day it belongs to, and whether
+    it is still worth sending (a reminder hours late helps nobody)."""
+
+    due: datetime
+    day: date
+    send: bool
+
+
+def due_since(
+    *,
+    days: frozenset[int],
+    at: time,
+    zone: tzinfo,
+    first: datetime,
+    now: datetime,
+    late_limit: timedelta,
+) -> tuple[tuple[Occurrence, ...], datetime]:
+    """Every reminder instant from ``first`` up to ``now``, and the next one after ``now``.
+
+    A bot that was down sees what it missed: instants within ``late_limit`` of ``now``
+    are still to be sent, older ones only recorded. Nothing older than a week is listed.
+    Each local day appears at most once, whatever the daylight-saving arithmetic gave.
+    """
+    _require_aware(first)
+    _require_aware(now)
+    due = first
+    if now - due > _CATCH_UP:
+        due = next_due(days=days, at=at, zone=zone, now=now - _CATCH_UP)
+    found: dict[date, Occurrence] = {}
+    while due <= now:
+        day = local_day(due, zone)
+        found.setdefault(day, Occurrence(due, day, now - due <= late_limit))
+        due = next_due(days=days, at=at, zone=zone, now=due)
+    return tuple(found.values()), due
+
+
+def days_from_mask(mask: int) -> frozenset[int]:
+    """Stored training days (bit 0 = Monday ... bit 6 = Sunday) as weekday numbers."""
+    return frozenset(day for day in range(7) if mask >> day & 1)
+
+
+def mask_of(days: frozenset[int]) -> int:
+    """Weekday numbers as the stored bit mask (the inverse of ``days_from_mask``)."""
+    if not days <= frozenset(range(7)):
+        raise ScheduleError(DAYS_HINT)
+    return sum(1 << day for day in days)
 
 
 def local_day(instant: datetime, zone: tzinfo) -> date:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT_S = 5
 
 
 def is_sqlite(url: str) -> bool:
@@ -49,12 +50,20 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the process's engine for `url` (async drivers: aiosqlite, asyncpg)."""
+    """Create the process's engine for `url` (async drivers: aiosqlite, asyncpg).
+
+    SQL parameters stay out of error messages: they are the lifters' data.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Fail fast when the server drops packets instead of refusing: the lifter gets
+    # "try again in a moment" within seconds, not after a minute.
+    connect_args = kwargs.setdefault("connect_args", {})
+    connect_args.setdefault("timeout", POSTGRES_CONNECT_TIMEOUT_S)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, **kwargs)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     SmallInteger,
     String,
@@ -65,6 +66,9 @@ class UserSettings(Base):
     weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
     weekly_summary_day: Mapped[int] = mapped_column(SmallInteger, default=6)
     weekly_summary_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(19, 0))
+    # /schedule answers given so far (days, then time), kept until the zone completes them.
+    schedule_draft_days: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    schedule_draft_time: Mapped[dt.time | None] = mapped_column(Time, default=None)
 
     __table_args__ = (CheckConstraint("unit IN ('lb', 'kg')", name="unit"),)
 
@@ -257,3 +261,20 @@ class RestTimer(Base):
         BigInteger, ForeignKey("workouts.id", ondelete="CASCADE")
     )
     due_at: Mapped[dt.datetime] = mapped_column(Instant, index=True)
+
+
+class PendingImport(Base):
+    """A file the lifter sent to import, kept until they confirm or cancel the preview.
+
+    The raw bytes are stored (not the parsed sets) and read again on confirmation, so a
+    restart or another worker between preview and confirmation loses nothing.
+    """
+
+    __tablename__ = "pending_imports"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Instant)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,4 +1,9 @@
-"""The last line of defence: log the failure, tell the lifter nothing was lost."""
+"""The last line of defence: log the failure, tell the lifter nothing was lost.
+
+Log lines carry the user id and the exception, never the message text; the reply is a
+fixed sentence, never a stack trace. A database outage gets its own reply ("try again
+in a moment"), as the pool reconnects by itself once the database is back.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import logging
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.texts import common as texts
@@ -14,7 +19,8 @@ from bot.texts import common as texts
 log = logging.getLogger(__name__)
 
 
-def _is_database_outage(error: BaseException | None) -> bool:
+def is_database_outage(error: BaseException | None) -> bool:
+    """Whether an error means the database could not be reached (rather than a bug)."""
     if isinstance(error, OperationalError | ConnectionError | OSError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
@@ -29,10 +35,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update for user %s failed: %r", user_id, error, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    if isinstance(error, TelegramError):
-        return  # Telegram itself failed; a reply would most likely fail too.
-    text = texts.DB_UNAVAILABLE if _is_database_outage(error) else texts.ERROR
+    if isinstance(error, TelegramError) and not isinstance(error, BadRequest):
+        return  # Telegram itself failed or refused; a reply would most likely fail too.
+    text = texts.DB_UNAVAILABLE if is_database_outage(error) else texts.ERROR
     try:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell user %s about the failure", user_id)
+
+
+def log_polling_error(error: TelegramError) -> None:
+    """getUpdates failed; PTB retries on its own, so one line is enough (no traceback)."""
+    log.warning("polling for updates failed: %s: %s", type(error).__name__, error)

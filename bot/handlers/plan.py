@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.respond import keyboard, send
+from bot.handlers.respond import acknowledge, keyboard, send
 from bot.handlers.workout import lifter
 from bot.replies import Reply
 from bot.services.container import services
@@ -47,7 +47,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A plan button: open a slot, change it, reset, or keep a workout swap."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    await query.answer()
+    await acknowledge(query)
     if chat.type != ChatType.PRIVATE:  # plan buttons only exist in the lifter's own chat
         answer = PlanAnswer(Reply(common_texts.STALE_BUTTON), in_place=False)
     else:

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise
 from bot.coach.lookup import find_exercise
-from bot.handlers.respond import send
+from bot.handlers.respond import acknowledge, send
 from bot.replies import Button, Reply, row
 from bot.texts import common as common_texts
 from bot.texts import reference as texts
@@ -53,7 +53,7 @@ async def howto_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A [How to] or exercise-choice button: the cues of that exercise."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    await acknowledge(query)
     exercise = EXERCISES_BY_KEY.get((query.data or "").removeprefix(f"{PREFIX}:"))
     reply = Reply(common_texts.STALE_BUTTON if exercise is None else texts.cue_card(exercise))
     await _reply(update, context, reply)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
 
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -42,3 +46,12 @@ async def send(bot: Bot, chat_id: int, replies: Iterable[Reply]) -> list[Message
             message = await bot.send_message(chat_id, reply.text, reply_markup=markup)
         sent.append(message)
     return sent
+
+
+async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner; a press Telegram delivers twice can't be answered twice,
+    and that must not stop the press from being handled (it is idempotent anyway)."""
+    try:
+        await query.answer(text)
+    except BadRequest as error:
+        log.info("callback query not answered: %s", error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.coach.units import parse_unit
@@ -10,6 +11,7 @@ from bot.db.users import ensure_user
 from bot.handlers.respond import send
 from bot.replies import Reply
 from bot.services.container import services
+from bot.services.schedule import schedule_offer
 from bot.texts import common as texts
 
 
@@ -17,12 +19,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the lifter, creating their record on first contact."""
     svc, user = services(context), update.effective_user
     assert user is not None and update.effective_chat is not None
+    private = update.effective_chat.type == ChatType.PRIVATE
     async with svc.db.transaction() as session:
-        _, _, created = await ensure_user(session, user.id, user.first_name, svc.clock.now())
+        _, settings, created = await ensure_user(session, user.id, user.first_name, svc.clock.now())
+        offer = private and not settings.schedule_offered  # reminders are offered once
+        if offer:
+            settings.schedule_offered = True
     template = texts.WELCOME_NEW if created else texts.WELCOME_BACK
-    await send(
-        context.bot, update.effective_chat.id, [Reply(template.format(name=user.first_name))]
-    )
+    replies = [Reply(template.format(name=user.first_name))]
+    if offer:
+        replies.append(schedule_offer(user.id))
+    await send(context.bot, update.effective_chat.id, replies)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

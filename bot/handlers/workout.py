@@ -11,10 +11,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.respond import send
+from bot.handlers.respond import acknowledge, send
 from bot.replies import Outcome
 from bot.scheduling.timers import cancel_rest, schedule_rest
 from bot.services.container import services
+from bot.services.schedule import leave_question
 from bot.services.workout import PREFIX, Lifter, WorkoutService
 from bot.texts import common as common_texts
 
@@ -63,7 +64,10 @@ async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """End the workout keeping what was logged, or leave any other pending question."""
+    """Leave a pending question (a /schedule step), else end the workout keeping its sets."""
+    if await leave_question(services(context).db, lifter(update).user_id):
+        await deliver(update, context, Outcome().say(common_texts.CANCELLED))
+        return
     outcome = await service(context).cancel(lifter(update))
     if outcome is None:
         outcome = Outcome().say(common_texts.NOTHING_TO_CANCEL)
@@ -74,7 +78,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A workout button: reps, reps left, starting weight, skip, swap."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
+    await acknowledge(query)
     await deliver(
         update, context, await service(context).on_button(lifter(update), query.data or "")
     )

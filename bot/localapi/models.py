@@ -27,6 +27,7 @@ class BotMessage:
     filename: str | None = None
     caption: str | None = None
     edited: bool = False
+    sent_at: float = 0.0  # Unix time the emulator received it (benchmarks measure latency)
 
     @property
     def labels(self) -> list[str]:

@@ -10,7 +10,7 @@ import itertools
 import secrets
 import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.localapi.files import FileStore
@@ -31,6 +31,7 @@ class StoredMessage:
     data: dict[str, Any]
     from_bot: bool
     edited: bool = False
+    stored_at: float = field(default_factory=time.time)  # Unix time, for latency benchmarks
 
 
 def now() -> int:
@@ -203,6 +204,7 @@ class World:
             filename=filename,
             caption=data.get("caption"),
             edited=stored.edited,
+            sent_at=stored.stored_at,
         )
 
     # -- callback queries ---------------------------------------------------

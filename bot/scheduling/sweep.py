@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from bot.scheduling.dispatcher import fire_reminders
 from bot.scheduling.timers import fire_rest_timers
 
 
 async def fire_due(app: Application) -> None:
-    """Send every due rest timer and reminder once (database rows decide what is due)."""
+    """Send every due rest timer, reminder and weekly summary once (the rows decide)."""
     await fire_rest_timers(app)
+    await fire_reminders(app)

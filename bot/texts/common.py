@@ -45,6 +45,8 @@ DB_UNAVAILABLE = "I can't reach my database right now. Nothing was lost. Try aga
 PRIVATE_ONLY = "Workouts are personal: message me privately to train."
 STALE_BUTTON = "That button is out of date. Nothing was changed."
 NOT_YOUR_BUTTON = "That button isn't for you. Nothing was changed."
+FLOOD = "Easy there, I'm still on your last message. Give me a few seconds, then carry on."
+UNSUPPORTED_MESSAGE = "I can only read text and buttons. Send /help to see what I can do."
 
 UNITS_SET = "Done: I'll use {unit} from now on."
 UNITS_USAGE = "Send /units lb or /units kg. You're on {unit} now."

@@ -92,6 +92,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_handled_updates_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "pending_imports",
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_pending_imports_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_pending_imports")),
+    )
+    op.create_table(
         "plan_slots",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("slot_key", sa.String(length=32), nullable=False),
@@ -137,6 +151,8 @@ def upgrade() -> None:
         sa.Column("weekly_summary", sa.Boolean(), nullable=False),
         sa.Column("weekly_summary_day", sa.SmallInteger(), nullable=False),
         sa.Column("weekly_summary_time", sa.Time(), nullable=False),
+        sa.Column("schedule_draft_days", sa.SmallInteger(), nullable=True),
+        sa.Column("schedule_draft_time", sa.Time(), nullable=True),
         sa.CheckConstraint("unit IN ('lb', 'kg')", name=op.f("ck_user_settings_unit")),
         sa.ForeignKeyConstraint(
             ["user_id"],
@@ -344,6 +360,7 @@ def downgrade() -> None:
 
     op.drop_table("schedules")
     op.drop_table("plan_slots")
+    op.drop_table("pending_imports")
     with op.batch_alter_table("handled_updates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_handled_updates_user_id"))
         batch_op.drop_index(batch_op.f("ix_handled_updates_handled_at"))

@@ -9,8 +9,11 @@ from bot.coach.timing import (
     WEEKDAYS,
     ScheduleError,
     ScheduleSpec,
+    days_from_mask,
+    due_since,
     is_off,
     local_day,
+    mask_of,
     next_due,
     parse_clock,
     parse_days,
@@ -352,3 +355,76 @@ def test_next_due_is_the_next_training_day_at_the_wall_time(
         assert local.replace(tzinfo=None) == wall
     earlier = next_due(days=days, at=at, zone=zone, now=due - timedelta(microseconds=1))
     assert earlier == due
+
+
+TWO_HOURS = timedelta(hours=2)
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "first", "now", "sent_day", "following"),
+    [
+        # Berlin falls back 2025-10-26: 02:30 happens twice; the day gets one reminder.
+        (BERLIN, time(2, 30), utc(2025, 10, 26, 0, 30), utc(2025, 10, 26, 1, 45), 26, 27),
+        # New York falls back 2025-11-02: 01:30 happens twice.
+        (NEW_YORK, time(1, 30), utc(2025, 11, 2, 5, 30), utc(2025, 11, 2, 6, 45), 2, 3),
+        # Berlin springs forward 2025-03-30: 02:30 does not exist and fires at 03:30.
+        (BERLIN, time(2, 30), utc(2025, 3, 30, 1, 30), utc(2025, 3, 30, 2), 30, 31),
+    ],
+)
+def test_due_since_gives_one_occurrence_per_local_day_across_a_change(
+    zone: ZoneInfo, at: time, first: datetime, now: datetime, sent_day: int, following: int
+) -> None:
+    found, due = due_since(
+        days=EVERY_DAY, at=at, zone=zone, first=first, now=now, late_limit=TWO_HOURS
+    )
+    assert [(o.day.day, o.send) for o in found] == [(sent_day, True)]
+    assert local_day(due, zone).day == following and due > now
+
+
+def test_due_since_sends_late_within_the_limit_and_records_older_ones_as_skipped() -> None:
+    # Mon/Wed/Fri 18:00 UTC; down from Monday's reminder until Wednesday 19:30.
+    found, due = due_since(
+        days=frozenset({MON, WED, FRI}),
+        at=time(18),
+        zone=UTC,
+        first=utc(2025, 1, 6, 18),
+        now=utc(2025, 1, 8, 19, 30),
+        late_limit=TWO_HOURS,
+    )
+    assert [(o.day, o.send) for o in found] == [(date(2025, 1, 6), False), (date(2025, 1, 8), True)]
+    assert due == utc(2025, 1, 10, 18)
+
+
+def test_due_since_forgets_what_is_older_than_a_week() -> None:
+    found, due = due_since(
+        days=EVERY_DAY,
+        at=time(7),
+        zone=UTC,
+        first=utc(2025, 1, 1, 7),
+        now=utc(2025, 3, 1, 8),
+        late_limit=TWO_HOURS,
+    )
+    assert [o.day for o in found] == [date(2025, 2, d) for d in range(23, 29)] + [date(2025, 3, 1)]
+    assert [o.send for o in found] == [False] * 6 + [True]
+    assert due == utc(2025, 3, 2, 7)
+
+
+def test_due_since_before_the_first_instant_gives_nothing() -> None:
+    first = utc(2025, 1, 6, 18)
+    found, due = due_since(
+        days=EVERY_DAY,
+        at=time(18),
+        zone=UTC,
+        first=first,
+        now=first - timedelta(seconds=1),
+        late_limit=TWO_HOURS,
+    )
+    assert found == () and due == first
+
+
+def test_day_masks_round_trip() -> None:
+    for mask in range(128):
+        assert mask_of(days_from_mask(mask)) == mask
+    assert days_from_mask(0b1010101) == frozenset({MON, WED, FRI, SUN})
+    with pytest.raises(ScheduleError):
+        mask_of(frozenset({7}))

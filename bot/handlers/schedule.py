@@ -1,0 +1,89 @@
+"""/schedule, its buttons and typed answers, and the reminder's [Start workout] button.
+
+Adapters between Telegram and ScheduleService: every change re-arms the lifter's
+reminder job; a day toggle edits the picker in place so the chat stays tidy.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.handlers.respond import keyboard, send
+from bot.handlers.text import TextInput
+from bot.handlers.workout import deliver, lifter, private_only
+from bot.handlers.workout import service as workout_service
+from bot.scheduling.dispatcher import arm
+from bot.services.container import services
+from bot.services.schedule import ASK_TIME, ASK_ZONE, PREFIX, ScheduleAnswer, ScheduleService
+from bot.texts import common as common_texts
+
+
+def service(context: ContextTypes.DEFAULT_TYPE) -> ScheduleService:
+    svc = services(context)
+    return ScheduleService(svc.db, svc.clock)
+
+
+async def _apply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: ScheduleAnswer
+) -> None:
+    """Re-arm the lifter's job if the schedule changed, then show the reply."""
+    if answer.rearm:
+        arm(context.application, lifter(update).user_id, answer.wake_at)
+    query, chat = update.callback_query, update.effective_chat
+    assert chat is not None
+    if answer.in_place and query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(answer.reply.text, reply_markup=keyboard(answer.reply))
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():  # the same press twice
+                raise
+        return
+    await send(context.bot, chat.id, [answer.reply])
+
+
+async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/schedule` (the picker), `/schedule off`, `/schedule summary ...`, or one line."""
+    text = " ".join(context.args or [])
+    await _apply(update, context, await service(context).command(lifter(update), text))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A schedule button, or a reminder's [Start workout]; only its owner may press it."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    action, owner, args = (parts[1], parts[2], parts[3:]) if len(parts) >= 3 else ("", "", [])
+    me = lifter(update)
+    if owner != str(me.user_id):
+        await query.answer(common_texts.NOT_YOUR_BUTTON)
+        return
+    await query.answer()
+    if action == "w" and not args:
+        await deliver(update, context, await workout_service(context).start(me))
+        return
+    await _apply(update, context, await service(context).button(me, action, args))
+
+
+async def answer_time(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """A typed answer to "what time?"."""
+    await _apply(update, context, await service(context).answer_time(lifter(update), text))
+
+
+async def answer_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """A typed answer to "which time zone?"."""
+    await _apply(update, context, await service(context).answer_zone(lifter(update), text))
+
+
+# The questions /schedule asks, for the free-text router.
+SCHEDULE_ANSWERS: dict[str, TextInput] = {ASK_TIME: answer_time, ASK_ZONE: answer_zone}
+
+
+def build_schedule_handlers() -> list[BaseHandler]:
+    """/schedule in private chats (a polite no in groups) and its buttons."""
+    return [
+        CommandHandler("schedule", schedule_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("schedule", private_only),
+        CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
+    ]

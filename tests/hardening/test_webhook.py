@@ -1,0 +1,152 @@
+"""Webhook mode: only Telegram (who knows the secret) gets updates in; the platform's
+health check answers on the same port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.localapi import BotApiEmulator
+from bot.runner import SECRET_HEADER, Webhook, WebhookServer
+from tests.hardening.conftest import COACH_VARIABLES, free_port, rows_of, wait_handled
+from tests.harness import LIFTER, TEST_TOKEN, BotHarness, texts
+
+SECRET = "s3cret-only-telegram-knows"
+
+
+@dataclass
+class Hooked:
+    """The coach behind its webhook server, and the URL Telegram posts to."""
+
+    bot: BotHarness
+    url: str
+
+
+@pytest.fixture
+async def hooked(emulator: BotApiEmulator, db: Database) -> AsyncIterator[Hooked]:
+    """The coach behind its webhook server; the emulator posts updates to it."""
+    harness = BotHarness(emulator=emulator, db=db)
+    port = free_port()
+    settings = harness.settings().model_copy(
+        update={
+            "webhook_url": f"http://127.0.0.1:{port}",
+            "webhook_secret": SecretStr(SECRET),
+            "webhook_listen": "127.0.0.1",
+            "port": port,
+        }
+    )
+    harness.app = build_application(settings, db=db, clock=harness.clock)
+    server = WebhookServer(harness.app, Webhook.from_settings(settings))
+    await server.start()
+    yield Hooked(harness, server.webhook.url)
+    await server.stop()
+    harness.app = None
+
+
+def forged(update_id: int, text: str) -> dict[str, Any]:
+    """An update as Telegram would post it, from the lifter."""
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": {"id": LIFTER, "is_bot": False, "first_name": "Lifter"},
+            "chat": {"id": LIFTER, "type": "private", "first_name": "Lifter"},
+            "date": int(time.time()),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+async def test_only_requests_with_the_secret_get_in(hooked: Hooked) -> None:
+    bot, url = hooked.bot, hooked.url
+    assert "I'm your upper-back coach" in texts(await bot.say("/start"))  # via Telegram
+    assert bot.emulator.webhook.url == url and bot.emulator.webhook.secret_token == SECRET
+    before = await rows_of(bot.db, LIFTER)
+
+    async with httpx.AsyncClient() as client:
+        for headers in ({}, {SECRET_HEADER: "guess"}, {SECRET_HEADER: SECRET + "x"}):
+            response = await client.post(url, json=forged(90_001, "/workout"), headers=headers)
+            assert response.status_code == 403
+        assert await rows_of(bot.db, LIFTER) == before
+        assert bot.new_messages() == []
+
+        right = {SECRET_HEADER: SECRET}
+        assert (await client.post(url, content=b"not json", headers=right)).status_code == 400
+        response = await client.post(url, json=forged(90_002, "/workout"), headers=right)
+        assert response.status_code == 200
+    await wait_handled(bot, 90_002)
+    assert "Deadlift (1 of 5)" in texts(bot.new_messages())
+    assert await rows_of(bot.db, LIFTER) != before
+
+
+async def test_health_endpoint_answers_on_the_same_port(hooked: Hooked) -> None:
+    base = hooked.url.removesuffix("/telegram")
+    async with httpx.AsyncClient(base_url=base) as client:
+        health = await client.get("/healthz")
+        assert (health.status_code, health.text) == (200, "ok")
+        assert (await client.get("/telegram")).status_code == 405
+        assert (await client.get("/anything-else")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "problem"),
+    [
+        ("https://coach.example.com", None, "WEBHOOK_SECRET"),
+        ("https://coach.example.com", "no spaces allowed", "WEBHOOK_SECRET"),
+        (None, SECRET, "WEBHOOK_URL"),
+    ],
+)
+def test_webhook_settings_name_what_is_missing(
+    url: str | None, secret: str | None, problem: str
+) -> None:
+    settings = Settings(webhook_url=url, webhook_secret=secret)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=problem):
+        Webhook.from_settings(settings)
+
+
+@pytest.mark.parametrize(
+    ("given", "url", "path"),
+    [
+        ("https://coach.example.com", "https://coach.example.com/telegram", "/telegram"),
+        ("https://coach.example.com/", "https://coach.example.com/telegram", "/telegram"),
+        (
+            "https://coach.example.com/hook/7f3a",
+            "https://coach.example.com/hook/7f3a",
+            "/hook/7f3a",
+        ),
+    ],
+)
+def test_a_bare_host_gets_the_default_path(given: str, url: str, path: str) -> None:
+    hook = Webhook.from_settings(Settings(webhook_url=given, webhook_secret=SECRET))  # type: ignore[arg-type]
+    assert (hook.url, hook.path) == (url, path)
+
+
+@pytest.mark.slow
+def test_webhook_mode_without_a_secret_exits_2_with_one_clear_line(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in COACH_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--webhook"],
+        env={**environment, "BOT_TOKEN": TEST_TOKEN, "WEBHOOK_URL": "https://coach.example.com"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "WEBHOOK_SECRET" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "coach.db").exists()  # refused before touching anything
