@@ -10,6 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.coach.records import LoggedSet
+from bot.coach.timing import local_day
+from bot.coach.units import Unit
 from bot.db.models import (
     ExerciseLoad,
     HandledUpdate,
@@ -19,6 +22,19 @@ from bot.db.models import (
     WorkoutExercise,
     WorkoutSet,
 )
+
+
+def as_logged(row: WorkoutSet, zone: dt.tzinfo) -> LoggedSet:
+    """A stored set as the coaching core sees it, dated on the lifter's own calendar."""
+    return LoggedSet(
+        exercise_key=row.exercise_key,
+        weight=row.weight,
+        unit=Unit(row.unit),
+        reps=row.reps,
+        rir=row.rir,
+        performed_on=local_day(row.performed_at, zone),
+        warmup=row.warmup,
+    )
 
 
 async def claim_update(

@@ -25,8 +25,9 @@ from sqlalchemy import or_, select
 from telegram.ext import Application, ContextTypes
 
 from bot.db.models import Schedule
+from bot.replies import Reply
 from bot.scheduling import reminders
-from bot.scheduling.reminders import LATE_LIMIT, REMINDER, Claim, Status
+from bot.scheduling.reminders import LATE_LIMIT, REMINDER, SUMMARY, Claim, Delivered, Status
 from bot.scheduling.sender import Sender
 from bot.services.container import Services
 from bot.services.schedule import ScheduleService, wake_time
@@ -130,31 +131,71 @@ async def fire_reminders(app: Application) -> int:
 
 
 async def _deliver_all(app: Application, svc: Services, claims: list[Claim]) -> None:
-    """Deliver a batch, a few at a time (the pacer keeps the rate)."""
+    """Build a batch's messages, send them a few at a time (the pacer keeps the rate), and
+    record each result as soon as it is known."""
+    replies = await _build(svc, claims)
+    results: asyncio.Queue[Delivered | None] = asyncio.Queue()
+    recorder = asyncio.create_task(_record(svc, results))
     gate = asyncio.Semaphore(SENDING_AT_ONCE)
 
     async def one(claim: Claim) -> None:
         async with gate:
-            await _deliver(app, svc, claim)
+            reply = replies.get(claim.delivery_id)
+            if reply is None:  # it could not be built (logged); not sent
+                results.put_nowait(Delivered(claim, Status.FAILED, 0))
+                return
+            try:
+                status, attempts = await sender_of(app).send(claim.user_id, reply)
+            except Exception:  # a bug, not Telegram: it may have gone out, so never repeat it
+                log.exception("%s for user %s: sending failed", claim.kind, claim.user_id)
+                status, attempts = Status.UNCONFIRMED, 1
+            results.put_nowait(Delivered(claim, status, attempts))
 
-    await asyncio.gather(*(one(claim) for claim in claims))
-
-
-async def _deliver(app: Application, svc: Services, claim: Claim) -> None:
-    """Build one claimed message, send it, and record the result; never raises."""
-    status, attempts = Status.FAILED, 0
     try:
-        if claim.kind == REMINDER:
-            reply = await ScheduleService(svc.db, svc.clock).reminder(claim.user_id)
-        else:
-            reply = await WeeklySummary(svc.db).summary(claim.user_id, svc.clock.now())
-        if reply is None:
-            status = Status.SKIPPED
-        else:
-            status, attempts = await sender_of(app).send(claim.user_id, reply)
-    except Exception:  # one lifter's bad data must not stop everyone else's reminders
-        log.exception("%s for user %s could not be built", claim.kind, claim.user_id)
-    try:
-        await reminders.record(svc.db, claim, status, svc.clock.now(), attempts)
-    except Exception:
-        log.exception("%s for user %s: result not recorded", claim.kind, claim.user_id)
+        await asyncio.gather(*(one(claim) for claim in claims))
+    finally:
+        results.put_nowait(None)
+        await recorder
+
+
+async def _build(svc: Services, claims: list[Claim]) -> dict[int, Reply]:
+    """Every claimed message by delivery id; one read per kind, or per lifter if that fails."""
+    built: dict[int, Reply] = {}
+    for kind in (REMINDER, SUMMARY):
+        mine = [claim for claim in claims if claim.kind == kind]
+        if not mine:
+            continue
+        try:
+            replies = await _content(svc, kind, [claim.user_id for claim in mine])
+        except Exception:  # find the lifter whose data breaks it; the others still get theirs
+            replies = {}
+            for claim in mine:
+                try:
+                    replies |= await _content(svc, kind, [claim.user_id])
+                except Exception:
+                    log.exception("%s for user %s could not be built", kind, claim.user_id)
+        built |= {c.delivery_id: replies[c.user_id] for c in mine if c.user_id in replies}
+    return built
+
+
+async def _content(svc: Services, kind: str, user_ids: list[int]) -> dict[int, Reply]:
+    if kind == REMINDER:
+        return await ScheduleService(svc.db, svc.clock).reminders(user_ids)
+    return await WeeklySummary(svc.db).summaries(user_ids, svc.clock.now())
+
+
+async def _record(svc: Services, results: asyncio.Queue[Delivered | None]) -> None:
+    """Group commit: write every result that is ready in one transaction, until None."""
+    finished = False
+    while not finished:
+        ready = [await results.get()]
+        while not results.empty():
+            ready.append(results.get_nowait())
+        finished = None in ready
+        done = [item for item in ready if item is not None]
+        if not done:
+            continue
+        try:
+            await reminders.record(svc.db, done, svc.clock.now())
+        except Exception:  # they stay claimed: taken over after the lease, maybe sent twice
+            log.exception("%d delivery results not recorded", len(done))

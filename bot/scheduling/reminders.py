@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -57,6 +58,15 @@ class Claim:
     delivery_id: int
     user_id: int
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """How sending one claimed message went."""
+
+    claim: Claim
+    status: Status
+    attempts: int
 
 
 @dataclass(slots=True)
@@ -179,26 +189,30 @@ async def claim_due(db: Database, now: dt.datetime, worker: str) -> Claimed:
     return claimed
 
 
-async def record(
-    db: Database, claim: Claim, status: Status, now: dt.datetime, attempts: int
-) -> None:
-    """Mark a claimed delivery with how sending went; a block turns the lifter's messages off."""
+async def record(db: Database, done: Sequence[Delivered], now: dt.datetime) -> None:
+    """Mark claimed deliveries with how sending went, in one transaction.
+
+    A lifter who blocked the bot gets their reminders and summary turned off.
+    """
+    groups: dict[tuple[Status, int], list[int]] = {}
+    for item in done:
+        groups.setdefault((item.status, item.attempts), []).append(item.claim.delivery_id)
+    blocked = {item.claim.user_id for item in done if item.status == Status.BLOCKED}
     async with db.transaction() as session:
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id == claim.delivery_id)
-            .values(
-                status=status,
-                sent_at=now if status == Status.SENT else None,
-                attempts=Delivery.attempts + attempts,
+        for (status, attempts), ids in groups.items():
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids))
+                .values(
+                    status=status,
+                    sent_at=now if status == Status.SENT else None,
+                    attempts=Delivery.attempts + attempts,
+                )
             )
-        )
-        if status == Status.BLOCKED:
+        if blocked:
             await session.execute(
                 update(Schedule)
-                .where(Schedule.user_id == claim.user_id)
+                .where(Schedule.user_id.in_(blocked))
                 .values(enabled=False, next_due_at=None, next_summary_at=None)
             )
-            await session.execute(
-                update(User).where(User.id == claim.user_id).values(blocked_at=now)
-            )
+            await session.execute(update(User).where(User.id.in_(blocked)).values(blocked_at=now))

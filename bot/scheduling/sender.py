@@ -18,9 +18,11 @@ import asyncio
 import datetime as dt
 import logging
 import time
+import warnings
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.respond import send
 from bot.replies import Reply
@@ -72,8 +74,12 @@ class Pacer:
         self._next = max(self._next, (time.monotonic() if now is None else now) + seconds)
 
 
-def _seconds(retry_after: int | dt.timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, dt.timedelta) else retry_after
+def _pause(error: RetryAfter) -> float:
+    """Seconds Telegram asked us to wait (an int today, a timedelta from PTB 23)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
 class Sender:
@@ -95,7 +101,7 @@ class Sender:
                 await send(self.bot, chat_id, [reply])
                 return Status.SENT, attempt
             except RetryAfter as error:
-                pause = _seconds(error.retry_after)
+                pause = _pause(error)
                 log.warning("flood limit sending to %s: holding sends %.1f s", chat_id, pause)
                 self.pacer.hold(pause)
             except Forbidden:

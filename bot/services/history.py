@@ -17,15 +17,17 @@ from bot.charts import MIN_POINTS, ProgressPoint, render_progress_chart
 from bot.clock import Clock
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
-from bot.coach.records import LoggedSet, epley, personal_records
-from bot.coach.timing import ScheduleError, local_day, parse_zone
+from bot.coach.records import epley, personal_records
+from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import PlanSlot, UserSettings, Workout, WorkoutSet
+from bot.db.models import PlanSlot, Workout, WorkoutSet
 from bot.db.users import get_settings
+from bot.db.workouts import as_logged
 from bot.replies import Button, Outcome, Reply, row
+from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import user_plan
 from bot.texts import common as common_texts
 from bot.texts import data as texts
@@ -36,21 +38,6 @@ SESSIONS_PER_PAGE = 10
 TEXT_BUDGET = 3800  # Telegram's limit is 4096 characters; leave room for the title
 _QUOTE_CHARS = 40
 _CATALOG_ORDER = {exercise.key: index for index, exercise in enumerate(EXERCISES)}
-
-
-def zone_of(settings: UserSettings | None) -> dt.tzinfo:
-    """The lifter's time zone; UTC when unset or unreadable."""
-    if settings is None:
-        return dt.UTC
-    try:
-        return parse_zone(settings.time_zone)
-    except ScheduleError:
-        return dt.UTC
-
-
-def unit_of(settings: UserSettings | None) -> Unit:
-    """The lifter's unit (lb for someone the bot has never met)."""
-    return Unit(settings.unit) if settings is not None else Unit.LB
 
 
 def exercise_name(key: str) -> str:
@@ -304,18 +291,7 @@ class HistoryService:
 
 def records_messages(stored: Sequence[WorkoutSet], zone: dt.tzinfo, unit: Unit) -> list[str]:
     """The records screen, in as few messages as fit; empty when there are no records."""
-    logged = [
-        LoggedSet(
-            exercise_key=s.exercise_key,
-            weight=s.weight,
-            unit=Unit(s.unit),
-            reps=s.reps,
-            rir=s.rir,
-            performed_on=local_day(s.performed_at, zone),
-            warmup=s.warmup,
-        )
-        for s in stored
-    ]
+    logged = [as_logged(s, zone) for s in stored]
     records = personal_records(logged, unit)
     if not records:
         return []

@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -41,12 +43,11 @@ from bot.coach.timing import (
     zone_name,
 )
 from bot.coach.units import Unit, format_weight
-from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, Schedule, User, UserSettings
+from bot.db.models import ExerciseLoad, PlanSlot, Schedule, User, UserSettings, Workout
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Reply, row
-from bot.services.history import zone_of
+from bot.services.preferences import zone_of
 from bot.services.workout import Lifter, load_in, load_step, steps_for, user_plan
 from bot.texts import common as common_texts
 from bot.texts import schedule as texts
@@ -57,6 +58,7 @@ ASK_ZONE = "schedule_zone"
 TIME_CHOICES = (dt.time(7), dt.time(12), dt.time(18))
 DAYS_PER_ROW = 4
 ALL_DAYS_MASK = 0b111_1111
+_PerUser = TypeVar("_PerUser", UserSettings, PlanSlot, ExerciseLoad)  # tables keyed by lifter
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,16 +346,52 @@ class ScheduleService:
 
     # -- what a reminder says --------------------------------------------------------
 
-    async def reminder(self, user_id: int) -> Reply | None:
-        """Today's exercises with their next loads and [Start workout]; None for a stranger."""
+    async def reminders(self, user_ids: Sequence[int]) -> dict[int, Reply]:
+        """Each lifter's reminder, read in one transaction (strangers are left out)."""
         async with self.db.transaction() as session:
-            settings = await get_settings(session, user_id)
-            if settings is None:
-                return None
-            if await repo.active_workout(session, user_id) is not None:
-                resume = Button(texts.BUTTON_RESUME, f"{PREFIX}:w:{user_id}")
-                return Reply(texts.REMINDER_IN_PROGRESS, (row(resume),))
-            plan = user_plan(await repo.plan_overrides(session, user_id))
-            lines = plan_lines(plan, await repo.loads(session, user_id), settings)
-        start = Button(texts.BUTTON_START, f"{PREFIX}:w:{user_id}")
-        return Reply("\n".join([texts.REMINDER_TITLE, *lines]), (row(start),))
+            settings = await _by_user(session, UserSettings, user_ids)
+            overrides = await _by_user(session, PlanSlot, user_ids)
+            loads = await _by_user(session, ExerciseLoad, user_ids)
+            training = set(
+                await session.scalars(
+                    select(Workout.user_id).where(
+                        Workout.user_id.in_(user_ids), Workout.status == "active"
+                    )
+                )
+            )
+        return {
+            user_id: _reminder(
+                user_id,
+                mine,
+                user_id in training,
+                {o.slot_key: o for o in overrides.get(user_id, [])},
+                {load.exercise_key: load for load in loads.get(user_id, [])},
+            )
+            for user_id, [mine] in settings.items()
+        }
+
+
+async def _by_user(
+    session: AsyncSession, model: type[_PerUser], user_ids: Sequence[int]
+) -> dict[int, list[_PerUser]]:
+    """Rows of a per-lifter table for these lifters, grouped by lifter."""
+    found: dict[int, list[_PerUser]] = {}
+    for item in await session.scalars(select(model).where(model.user_id.in_(user_ids))):
+        found.setdefault(item.user_id, []).append(item)
+    return found
+
+
+def _reminder(
+    user_id: int,
+    settings: UserSettings,
+    training: bool,
+    overrides: dict[str, PlanSlot],
+    loads: Mapping[str, ExerciseLoad],
+) -> Reply:
+    """Today's exercises with their next loads and [Start workout], or "still training"."""
+    if training:
+        resume = Button(texts.BUTTON_RESUME, f"{PREFIX}:w:{user_id}")
+        return Reply(texts.REMINDER_IN_PROGRESS, (row(resume),))
+    lines = plan_lines(user_plan(overrides), loads, settings)
+    start = Button(texts.BUTTON_START, f"{PREFIX}:w:{user_id}")
+    return Reply("\n".join([texts.REMINDER_TITLE, *lines]), (row(start),))

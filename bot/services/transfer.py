@@ -42,7 +42,8 @@ from bot.db.engine import Database
 from bot.db.models import ExerciseLoad, PendingImport, UserSettings, Workout, WorkoutSet
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Outcome, Reply, row
-from bot.services.history import day_text, exercise_name, rep_range_for, unit_of, zone_of
+from bot.services.history import day_text, exercise_name, rep_range_for
+from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import steps_for
 from bot.texts import common as common_texts
 from bot.texts import data as texts

@@ -7,36 +7,25 @@ everything lifted before those days, on the lifter's local days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.coach.anatomy import MUSCLES_BY_KEY
-from bot.coach.records import LoggedSet, Record, RecordKind, new_records
+from bot.coach.records import Record, RecordKind, new_records
 from bot.coach.summary import hard_sets_per_muscle
-from bot.coach.timing import local_day
 from bot.coach.units import Unit, format_weight
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import WorkoutSet
+from bot.db.models import UserSettings, WorkoutSet
 from bot.db.users import get_settings
 from bot.replies import Reply
-from bot.services.history import exercise_name, zone_of
+from bot.services.history import exercise_name
+from bot.services.preferences import zone_of
 from bot.services.schedule import plan_lines
 from bot.services.workout import user_plan
 from bot.texts import schedule as texts
 
 WEEK = dt.timedelta(days=7)
-
-
-def _logged(stored: WorkoutSet, zone: dt.tzinfo) -> LoggedSet:
-    return LoggedSet(
-        exercise_key=stored.exercise_key,
-        weight=stored.weight,
-        unit=Unit(stored.unit),
-        reps=stored.reps,
-        rir=stored.rir,
-        performed_on=local_day(stored.performed_at, zone),
-        warmup=stored.warmup,
-    )
 
 
 def _record_line(record: Record, unit: Unit) -> str:
@@ -49,36 +38,46 @@ def _record_line(record: Record, unit: Unit) -> str:
 
 
 class WeeklySummary:
-    """Builds one lifter's weekly summary in one read transaction."""
+    """Builds weekly summaries, a batch of lifters in one read transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def summary(self, user_id: int, now: dt.datetime) -> Reply | None:
-        """The summary of the week up to `now`; None for someone the bot never met."""
+    async def summaries(self, user_ids: Sequence[int], now: dt.datetime) -> dict[int, Reply]:
+        """Each lifter's summary of the week up to `now` (strangers are left out)."""
+        found = {}
         async with self.db.transaction() as session:
-            settings = await get_settings(session, user_id)
-            if settings is None:
-                return None
-            stored = await repo.history_sets(session, user_id)
-            plan = user_plan(await repo.plan_overrides(session, user_id))
-            next_week = plan_lines(plan, await repo.loads(session, user_id), settings)
-        zone, unit = zone_of(settings), Unit(settings.unit)
-        week = [s for s in stored if now - WEEK < s.performed_at <= now]
-        if not week:
-            lines = [texts.WEEK_EMPTY]
-        else:
-            before = [_logged(s, zone) for s in stored if s.performed_at <= now - WEEK]
-            logged = [_logged(s, zone) for s in week]
-            workouts = len({s.workout_id for s in week})
-            lines = [texts.WEEK_TITLE.format(workouts=texts.workouts(workouts)), ""]
-            lines.append(texts.WEEK_MUSCLES)
-            lines += [
-                texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=count)
-                for key, count in hard_sets_per_muscle(logged).items()
-            ]
-            records = new_records(before, logged, unit)
-            if records:
-                lines += ["", texts.WEEK_RECORDS, *(_record_line(r, unit) for r in records)]
-        lines += ["", texts.WEEK_NEXT, *next_week, "", texts.WEEK_FOOTER]
-        return Reply("\n".join(lines))
+            for user_id in user_ids:
+                settings = await get_settings(session, user_id)
+                if settings is None:
+                    continue
+                stored = await repo.history_sets(session, user_id)
+                plan = user_plan(await repo.plan_overrides(session, user_id))
+                next_week = plan_lines(plan, await repo.loads(session, user_id), settings)
+                found[user_id] = _summary(stored, settings, next_week, now)
+        return found
+
+
+def _summary(
+    stored: Sequence[WorkoutSet], settings: UserSettings, next_week: list[str], now: dt.datetime
+) -> Reply:
+    """Workouts, hard sets per muscle and records of the week, then next week's loads."""
+    zone, unit = zone_of(settings), Unit(settings.unit)
+    week = [s for s in stored if now - WEEK < s.performed_at <= now]
+    if not week:
+        lines = [texts.WEEK_EMPTY]
+    else:
+        before = [repo.as_logged(s, zone) for s in stored if s.performed_at <= now - WEEK]
+        logged = [repo.as_logged(s, zone) for s in week]
+        workouts = len({s.workout_id for s in week})
+        lines = [texts.WEEK_TITLE.format(workouts=texts.workouts(workouts)), ""]
+        lines.append(texts.WEEK_MUSCLES)
+        lines += [
+            texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=count)
+            for key, count in hard_sets_per_muscle(logged).items()
+        ]
+        records = new_records(before, logged, unit)
+        if records:
+            lines += ["", texts.WEEK_RECORDS, *(_record_line(r, unit) for r in records)]
+    lines += ["", texts.WEEK_NEXT, *next_week, "", texts.WEEK_FOOTER]
+    return Reply("\n".join(lines))

@@ -31,6 +31,7 @@ from bot.db.engine import Database
 from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, WorkoutExercise, WorkoutSet
 from bot.db.users import ensure_user
 from bot.replies import Button, Outcome, row
+from bot.services.preferences import zone_of
 from bot.texts import common as common_texts
 from bot.texts import workout as texts
 
@@ -104,6 +105,10 @@ class _Session:
         return Unit(self.settings.unit)
 
     @property
+    def zone(self) -> dt.tzinfo:
+        return zone_of(self.settings)
+
+    @property
     def steps(self) -> LoadSteps:
         return steps_for(self.settings)
 
@@ -150,6 +155,9 @@ class WorkoutService:
         """Start today's workout from the lifter's plan, or resume the one in progress."""
         async with self.db.transaction() as session:
             s = await self._load(session, lifter)
+            # Training now: a question left half-answered elsewhere (say, /schedule) must
+            # not swallow the set reports that follow.
+            s.settings.pending_input = None
             if s.workout is not None:
                 return self._prompt(s, Outcome().say(texts.RESUMED), intro=True)
             if not await self._claim(s, lifter):
@@ -636,7 +644,9 @@ class WorkoutService:
         if not sets:
             return outcome.say(texts.SUMMARY_EMPTY)
         history = await repo.history_sets(s.session, lifter.user_id, before_workout=s.workout.id)
-        return outcome.say(self._summary(s, [_logged(x) for x in history], sets, done))
+        return outcome.say(
+            self._summary(s, [repo.as_logged(x, s.zone) for x in history], sets, done)
+        )
 
     def _summary(
         self,
@@ -645,7 +655,7 @@ class WorkoutService:
         sets: list[WorkoutSet],
         done: list[WorkoutExercise],
     ) -> str:
-        today = [_logged(x) for x in sets]
+        today = [repo.as_logged(x, s.zone) for x in sets]
         summary = summarize(today, s.unit)
         lines = [
             texts.SUMMARY_TITLE,
@@ -680,18 +690,6 @@ class WorkoutService:
                 )
             )
         return "\n".join(lines)
-
-
-def _logged(row: WorkoutSet) -> LoggedSet:
-    return LoggedSet(
-        exercise_key=row.exercise_key,
-        weight=row.weight,
-        unit=Unit(row.unit),
-        reps=row.reps,
-        rir=row.rir,
-        performed_on=row.performed_at.date(),
-        warmup=row.warmup,
-    )
 
 
 def _record_text(record: Record, unit: Unit) -> str:

@@ -33,7 +33,7 @@ SUMMARY_USAGE = (
 )
 SUMMARY_ONE_DAY = "Pick one day for the summary, like /schedule summary sun 19:00."
 
-OFFER = "Want a nudge on training days, with the weights to use? Pick your days:"
+OFFER = "Want a reminder on training days, with the weights to use?"
 BUTTON_OFFER = "Set reminders"
 
 REMINDER_TITLE = "Upper back today"

@@ -271,11 +271,49 @@ async def test_a_lifter_who_blocked_the_bot_gets_no_more_reminders(bot: BotHarne
         assert user is not None and user.blocked_at is None
 
 
+async def test_one_lifters_bad_data_does_not_stop_the_others_reminders(bot: BotHarness) -> None:
+    assert bot.app is not None
+    now = bot.clock.now()
+    users = await seed_schedules(bot.db, [601, 602, 603], now=now, due_at=now)
+    chats(bot.emulator, users)
+    async with bot.db.transaction() as session:
+        session.add(
+            ExerciseLoad(
+                user_id=602,
+                exercise_key="deadlift",
+                weight=Decimal(100),
+                unit="st",  # stone: no such unit here: this lifter's reminder cannot be built
+                target_reps=4,
+                updated_at=now,
+            )
+        )
+    assert await fire_reminders(bot.app) == 3
+    assert [bot.emulator.sent_count(u) for u in users] == [1, 0, 1]
+    assert [d.status for d in await deliveries(bot.db)] == ["sent", "failed", "sent"]
+
+
+async def test_each_lifter_has_one_reminder_job_replaced_on_every_change(bot: BotHarness) -> None:
+    def jobs(name: str) -> int:
+        assert bot.app is not None and bot.app.job_queue is not None
+        return len(bot.app.job_queue.get_jobs_by_name(name))
+
+    for line in ("daily 07:00 UTC", "mon 18:00 Europe/Berlin", "summary sat 10:00"):
+        await bot.say(f"/schedule {line}")
+        assert jobs(f"reminder:{LIFTER}") == 1
+    await bot.restart()
+    assert jobs(f"reminder:{LIFTER}") == 1 and jobs("reminders:sweep") == 1
+    await bot.say("/schedule off")
+    assert jobs(f"reminder:{LIFTER}") == 1  # the summary still comes
+    await bot.say("/schedule summary off")
+    assert jobs(f"reminder:{LIFTER}") == 0
+
+
 # -- the weekly summary ------------------------------------------------------------------
 
 
 async def test_weekly_summary_on_sunday_and_turned_off(bot: BotHarness) -> None:
     move_to(bot.clock, dt.datetime(2025, 1, 8, 12, tzinfo=dt.UTC))  # a Wednesday
+    assert "training days first" in texts(await bot.say("/schedule summary off"))
     await bot.say("/workout")
     await bot.say("225")
     await bot.say("225x6 @2")
@@ -288,6 +326,8 @@ async def test_weekly_summary_on_sunday_and_turned_off(bot: BotHarness) -> None:
     assert "Erector spinae: 1" in summary and "Rhomboids: 0" in summary
     assert "Next week's loads:" in summary and "Deadlift 3 x 4-6 @ 235 lb" in summary
 
+    assert "Pick one day" in texts(await bot.say("/schedule summary sat sun 18:00"))
+    assert "/schedule summary sun 19:00" in texts(await bot.say("/schedule summary soon"))
     assert "Weekly summary off" in texts(await bot.say("/schedule summary off"))
     move_to(bot.clock, dt.datetime(2025, 1, 19, 19, 1, tzinfo=dt.UTC))
     assert "Your week" not in await fire(bot)

@@ -145,3 +145,12 @@ async def test_cancel_keeps_logged_sets_and_done_summarises(bot: BotHarness) -> 
     assert "Today: 225 lb" in reply
     await bot.say("6 2")
     assert "Workout done" in texts(await bot.say("/done"))
+
+
+async def test_workout_leaves_a_half_answered_question(bot: BotHarness) -> None:
+    await bot.say("/schedule")
+    await bot.press("Mon")
+    assert "time" in texts(await bot.press("Next"))  # the bot now waits for a time
+    await bot.say("/workout")
+    reply = texts(await bot.say("225"))
+    assert "Set 1 of 3: 225 lb x 4-6" in reply

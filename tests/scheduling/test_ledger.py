@@ -9,7 +9,16 @@ from sqlalchemy import update
 
 from bot.db.engine import Database
 from bot.db.models import Schedule, User
-from bot.scheduling.reminders import LEASE, REMINDER, SUMMARY, Claim, Status, claim_due, record
+from bot.scheduling.reminders import (
+    LEASE,
+    REMINDER,
+    SUMMARY,
+    Claim,
+    Delivered,
+    Status,
+    claim_due,
+    record,
+)
 from tests.scheduling.seed import deliveries, schedule_of, seed_schedules
 
 NOW = dt.datetime(2025, 1, 8, 7, 30, tzinfo=dt.UTC)  # a Wednesday
@@ -44,7 +53,7 @@ async def test_the_ledger_refuses_a_second_reminder_for_the_same_local_day(db: D
         db, [LIFTER], now=first, due_at=first, at=dt.time(2, 30), zone="Europe/Berlin"
     )
     [claim] = (await claim_due(db, first, "a")).deliveries
-    await record(db, claim, Status.SENT, first, attempts=1)
+    await record(db, [Delivered(claim, Status.SENT, 1)], first)
     async with db.transaction() as session:  # as if the arithmetic had produced the repeat
         await session.execute(update(Schedule).values(next_due_at=second))
     assert (await claim_due(db, second, "a")).deliveries == []
@@ -78,7 +87,7 @@ async def test_a_due_summary_is_claimed_and_comes_back_a_week_later(db: Database
 async def test_a_block_turns_the_lifters_messages_off(db: Database) -> None:
     await seed_schedules(db, [LIFTER], now=NOW, due_at=NOW, summary_at=NOW + dt.timedelta(days=3))
     [claim] = (await claim_due(db, NOW, "a")).deliveries
-    await record(db, claim, Status.BLOCKED, NOW, attempts=1)
+    await record(db, [Delivered(claim, Status.BLOCKED, 1)], NOW)
     schedule = await schedule_of(db, LIFTER)
     assert schedule is not None and not schedule.enabled
     assert schedule.next_due_at is None and schedule.next_summary_at is None

@@ -1,0 +1,29 @@
+"""`coach chat`: `!wait` lets time pass, so a reminder set for tomorrow arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.coach.timing import WEEKDAYS
+from tests import test_cli as cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_wait_a_day_brings_tomorrows_reminder_and_its_button_starts_the_workout(
+    tmp_path: Path,
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    tomorrow = WEEKDAYS[(now.weekday() + 1) % 7][:3].lower()
+    # Tomorrow at this hour: a day's wait passes it by less than an hour.
+    script = f"/schedule {tomorrow} {now.hour:02d}:00 UTC\n!wait 1d\n[Start workout]\n"
+    result = cli.coach("chat", "--db", str(tmp_path / "chat.db"), cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Reminders set:" in out
+    assert "Upper back today\nDeadlift 3 x 4-6: pick a starting weight" in out
+    assert out.index("Today's workout: 5 exercises") > out.index("Upper back today")
+    assert out.count("Upper back today") == 1
