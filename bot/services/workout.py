@@ -306,6 +306,7 @@ class WorkoutService:
         assert s.workout is not None
         if not await self._claim(s, lifter):
             return Outcome()
+        await repo.clear_rest_timer(s.session, lifter.user_id)  # a report ends the rest
         if report.weight is not None:
             self._retarget(s, report.weight, report.unit or s.unit)
         if report.rir is None:

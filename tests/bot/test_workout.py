@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from bot.db.models import ExerciseLoad, Workout, WorkoutSet
+from bot.scheduling.timers import fire_rest_timers
 from tests.harness import LIFTER, BotHarness, texts
 
 
@@ -154,3 +156,14 @@ async def test_workout_leaves_a_half_answered_question(bot: BotHarness) -> None:
     await bot.say("/workout")
     reply = texts(await bot.say("225"))
     assert "Set 1 of 3: 225 lb x 4-6" in reply
+
+
+async def test_a_report_during_the_rest_cancels_the_timer(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("225x6 @2")  # starts a 3:00 rest
+    await bot.say("6")  # reported early: the rest is over, the bot asks for reps left
+    bot.clock.advance(dt.timedelta(minutes=4))
+    assert bot.app is not None
+    assert await fire_rest_timers(bot.app) == 0
+    assert "Logged set 2" in texts(await bot.say("1"))
