@@ -448,6 +448,21 @@ def _fingerprint(
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+def set_fingerprint(
+    performed_at: datetime,
+    exercise_key: str,
+    set_number: int,
+    weight: Decimal,
+    unit: Unit,
+    reps: int,
+    *,
+    warmup: bool = False,
+) -> str:
+    """The print a set of a catalog exercise imports with, for sets the coach logs itself:
+    same set, same print, so importing our own export back adds nothing."""
+    return _fingerprint(performed_at, f"key:{exercise_key}", set_number, weight, unit, reps, warmup)
+
+
 @dataclass(frozen=True, slots=True)
 class _Fields:
     """What a format-specific reader extracts from one row."""

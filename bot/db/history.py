@@ -60,10 +60,8 @@ async def sets_with_workouts(
     user_id: int,
     *,
     exercise_key: str | None = None,
-    unfingerprinted: bool = False,
 ) -> list[tuple[WorkoutSet, Workout]]:
-    """Every set of the user with its workout, oldest first; only those of one exercise,
-    or (`unfingerprinted`) only those the coach logged itself, when asked."""
+    """Every set of the user with its workout, oldest first (or only one exercise's)."""
     query = (
         select(WorkoutSet, Workout)
         .join(Workout, WorkoutSet.workout_id == Workout.id)
@@ -71,8 +69,6 @@ async def sets_with_workouts(
     )
     if exercise_key is not None:
         query = query.where(WorkoutSet.exercise_key == exercise_key)
-    if unfingerprinted:
-        query = query.where(WorkoutSet.fingerprint.is_(None))
     query = query.order_by(WorkoutSet.performed_at, WorkoutSet.id)
     found: list[tuple[WorkoutSet, Workout]] = []
     result = await session.stream(query)

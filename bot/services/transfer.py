@@ -6,9 +6,9 @@ confirmed after a restart or on another worker. On [Import] the file is read aga
 everything is written in one transaction: one workout per workout in the file, its new
 sets, and next-time loads seeded from the latest working sets.
 
-A set is new when its fingerprint is unknown. Imported sets store theirs; sets the coach
-logged itself have none, so theirs is computed as an import of our own export would
-compute it. Importing a file twice, or our own export back, therefore adds nothing.
+A set is new when its fingerprint is unknown. Every stored set has one: imported sets
+keep the file's, and the coach computes the same print when it logs a set. Importing a
+file twice, or our own export back, therefore adds nothing.
 """
 
 from __future__ import annotations
@@ -110,16 +110,6 @@ def export_sets(rows: Iterable[tuple[WorkoutSet, Workout]]) -> list[ExportSet]:
         )
         for s, w in rows
     ]
-
-
-def fingerprints_of(sets: Sequence[ExportSet]) -> set[str]:
-    """The fingerprints these sets would import with: our own export of them, read back."""
-    if not sets:
-        return set()
-    batch = parse_import(
-        export_csv(sets, dt.UTC), default_unit=Unit.KG, zone=dt.UTC, max_rows=len(sets)
-    )
-    return {s.fingerprint for s in batch.sets}
 
 
 # -- deciding what an import adds (pure) ------------------------------------------------
@@ -328,9 +318,7 @@ class TransferService:
         )
         async with self.db.transaction() as session:
             stored = await queries.stored_fingerprints(session, user_id)
-            logged_here = await queries.sets_with_workouts(session, user_id, unfingerprinted=True)
-        computed = await asyncio.to_thread(fingerprints_of, export_sets(logged_here))
-        return plan_import(batch, stored | computed)
+        return plan_import(batch, stored)
 
     async def preview(
         self, user_id: int, first_name: str, filename: str, mime_type: str, content: bytes

@@ -25,6 +25,7 @@ from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
 from bot.coach.progression import LoadSteps, next_set, round_load, starting_weight
 from bot.coach.records import LoggedSet, Record, RecordKind, new_records
 from bot.coach.summary import summarize
+from bot.coach.transfer import set_fingerprint
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import workouts as repo
 from bot.db.engine import Database
@@ -364,6 +365,7 @@ class WorkoutService:
             previous.weight, Unit(previous.unit), Unit.KG
         )
         number = s.workout.current_set
+        now = self.clock.now()
         s.session.add(
             WorkoutSet(
                 user_id=lifter.user_id,
@@ -375,8 +377,9 @@ class WorkoutService:
                 unit=unit.value,
                 reps=reps,
                 rir=rir,
-                performed_at=self.clock.now(),
+                performed_at=now,
                 update_id=lifter.update_id,
+                fingerprint=set_fingerprint(now, exercise.key, number, weight, unit, reps),
             )
         )
         suggestion = next_set(
