@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -16,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.respond import acknowledge, keyboard, send
+from bot.handlers.respond import acknowledge, send, show
 from bot.handlers.workout import lifter
 from bot.replies import Reply
 from bot.services.container import services
@@ -52,14 +51,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answer = PlanAnswer(Reply(common_texts.STALE_BUTTON), in_place=False)
     else:
         answer = await service(context).on_button(lifter(update), query.data or "")
-    if answer.in_place and query.message is not None:
-        try:
-            await query.edit_message_text(answer.reply.text, reply_markup=keyboard(answer.reply))
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():  # the same press twice
-                raise
-        return
-    await send(context.bot, chat.id, [answer.reply])
+    await show(context.bot, chat.id, query if answer.in_place else None, answer.reply)
 
 
 def build_plan_handlers() -> list[BaseHandler]:

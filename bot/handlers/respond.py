@@ -55,3 +55,19 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
         await query.answer(text)
     except BadRequest as error:
         log.info("callback query not answered: %s", error)
+
+
+async def show(bot: Bot, chat_id: int, query: CallbackQuery | None, reply: Reply) -> None:
+    """Edit the pressed message in place when there is one, else send `reply` anew.
+
+    Pressing the same button twice would ask Telegram for an identical edit, which it
+    refuses as "not modified"; that is no failure.
+    """
+    if query is None or query.message is None:
+        await send(bot, chat_id, [reply])
+        return
+    try:
+        await query.edit_message_text(reply.text, reply_markup=keyboard(reply))
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise

@@ -7,10 +7,9 @@ reminder job; a day toggle edits the picker in place so the chat stays tidy.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.handlers.respond import keyboard, send
+from bot.handlers.respond import acknowledge, show
 from bot.handlers.text import TextInput
 from bot.handlers.workout import deliver, lifter, private_only
 from bot.handlers.workout import service as workout_service
@@ -33,14 +32,7 @@ async def _apply(
         arm(context.application, lifter(update).user_id, answer.wake_at)
     query, chat = update.callback_query, update.effective_chat
     assert chat is not None
-    if answer.in_place and query is not None and query.message is not None:
-        try:
-            await query.edit_message_text(answer.reply.text, reply_markup=keyboard(answer.reply))
-        except BadRequest as error:
-            if "not modified" not in error.message.lower():  # the same press twice
-                raise
-        return
-    await send(context.bot, chat.id, [answer.reply])
+    await show(context.bot, chat.id, query if answer.in_place else None, answer.reply)
 
 
 async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,9 +49,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action, owner, args = (parts[1], parts[2], parts[3:]) if len(parts) >= 3 else ("", "", [])
     me = lifter(update)
     if owner != str(me.user_id):
-        await query.answer(common_texts.NOT_YOUR_BUTTON)
+        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
         return
-    await query.answer()
+    await acknowledge(query)
     if action == "w" and not args:
         await deliver(update, context, await workout_service(context).start(me))
         return
