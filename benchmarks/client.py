@@ -86,6 +86,21 @@ class EmulatorClient:
         await asyncio.gather(*(one_user(u, t) for u, t in by_user.items()))
         return highest
 
+    async def introduce(self, user_ids: Iterable[int], token: str) -> None:
+        """Lifters who wrote to the bot before: their chats exist, nothing is left pending.
+
+        Telegram only delivers to chats whose user has started the bot. Each lifter sends
+        /start, and the updates are confirmed at once through getUpdates, as a bot that
+        handled them long ago would have.
+        """
+        last = await self.push_all((user_id, "/start") for user_id in user_ids)
+        assert self._http is not None
+        async with self._http.post(
+            f"/bot{token}/getUpdates", json={"offset": last + 1, "timeout": 0}
+        ) as response:
+            if response.status != 200:
+                raise EmulatorError(f"getUpdates: HTTP {response.status}")
+
     # -- configuration -----------------------------------------------------------------
 
     async def rate_limit(self, **limit: float) -> None:

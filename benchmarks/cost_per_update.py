@@ -13,15 +13,20 @@ workout ("100x7 @2": parse, progression, store the set and the position, reply),
 /workout again after each finished workout. At the end every lifter's stored sets must
 be exactly those reported, once each, in order.
 
+`--scheduled N` gives N lifters (the active ones among them) reminder schedules before
+the coach starts, so it has their wake-up jobs armed as it would in production.
+
 `--processors` adds the coach with other update-processing settings, each in its own
 process: python-telegram-bot's `concurrent_updates=True` (256), a bound of 16,
-sequential, and ours (PerChatOrderedProcessor) with other bounds.
+sequential, and ours (PerChatOrderedProcessor) with other bounds; and the echo bot with
+`concurrent_updates=256`, to see what concurrency costs the framework alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import statistics
 import sys
 import time
@@ -32,6 +37,7 @@ from benchmarks import processes
 from benchmarks.client import EmulatorClient
 from benchmarks.databases import BenchDatabase, fresh_database
 from benchmarks.lifting import SETS_PER_WORKOUT, START_WEIGHT, compare, reps_of, stored_reps, users
+from benchmarks.population import insert_lifters, spread_over_the_week
 from benchmarks.processes import Child
 from benchmarks.report import Failed, environment, parser, run
 
@@ -45,6 +51,7 @@ class Contender:
 
     name: str
     command: tuple[str, ...]
+    coach: bool = True  # False: the echo floor (no database, nothing stored to check)
     ordered: bool = True  # keeps each lifter's updates in order (PTB's processors do not)
     database: BenchDatabase | None = None
     api: EmulatorClient | None = None
@@ -52,10 +59,6 @@ class Contender:
     cpu_ms: list[float] = field(default_factory=list)  # per update, one per repetition
     rates: list[float] = field(default_factory=list)  # updates per second
     replies: list[float] = field(default_factory=list)  # messages sent per update
-
-    @property
-    def is_coach(self) -> bool:
-        return self.name != "echo"
 
 
 def measured_texts(count: int) -> tuple[list[str], list[int]]:
@@ -96,12 +99,20 @@ async def measure(bot: Contender, burst: list[tuple[int, str]]) -> None:
 def contenders(args: argparse.Namespace) -> list[Contender]:
     """The echo floor, the coach as deployed, and the processor variants if asked."""
     bots = [
-        Contender("echo", processes.ECHO),
+        Contender("echo", processes.ECHO, coach=False),
         Contender("coach", processes.COACH),
     ]
     if args.profile:
         bots[1].command = processes.profiled(processes.COACH, args.profile.resolve())
     if args.processors:
+        bots.append(
+            Contender(
+                "echo ptb:256",
+                (*processes.ECHO, "--concurrent-updates", "256"),
+                coach=False,
+                ordered=False,
+            )
+        )
         bots += [
             Contender(
                 f"coach {spec}",
@@ -114,16 +125,20 @@ def contenders(args: argparse.Namespace) -> list[Contender]:
 
 
 async def start(
-    bots: list[Contender], kind: str, workdir: Path, stack: contextlib.AsyncExitStack
+    bots: list[Contender], args: argparse.Namespace, workdir: Path, stack: contextlib.AsyncExitStack
 ) -> None:
-    """An emulator, a database and a process for each bot."""
+    """An emulator, a database (with the scheduled lifters) and a process for each bot."""
     for index, bot in enumerate(bots):
         slug = bot.name.replace(" ", "-").replace(":", "")
         bot.api = await stack.enter_async_context(processes.emulator(workdir, f"emulator-{slug}"))
-        if bot.is_coach:
+        if bot.coach:
             bot.database = await stack.enter_async_context(
-                fresh_database(kind, workdir, f"cost{index}")
+                fresh_database(args.db, workdir, f"cost{index}")
             )
+            if args.scheduled:
+                await bot.database.migrate()
+                now = dt.datetime.now(dt.UTC)
+                await insert_lifters(bot.database, args.scheduled, spread_over_the_week(now))
         bot.child = await stack.enter_async_context(
             processes.bot(
                 slug, bot.command, workdir, bot.api, bot.database.url if bot.database else None
@@ -160,7 +175,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
     print(await environment(args.db), flush=True)
     bots = contenders(args)
     async with contextlib.AsyncExitStack() as stack:
-        await start(bots, args.db, workdir, stack)
+        await start(bots, args, workdir, stack)
         warm_up = [(user, text) for text in ("/workout", START_WEIGHT) for user in lifters]
         for bot in bots:
             await measure(bot, warm_up)
@@ -203,7 +218,13 @@ def options() -> argparse.Namespace:
         "--processors", action="store_true", help="also measure other processor settings"
     )
     options.add_argument(
-        "--profile", type=Path, help="run the coach under cProfile, statistics to this file"
+        "--scheduled",
+        type=int,
+        default=0,
+        help="lifters with reminder schedules (the active ones first), as in production",
+    )
+    options.add_argument(
+        "--profile", type=Path, help="run the coach under pyinstrument, its session to this file"
     )
     args = options.parse_args()
     if args.quick:

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,12 +41,14 @@ def coach_variant(processor: str, pacer_scale: float | None = None) -> tuple[str
 
 
 def profiled(command: Sequence[str], output: Path) -> tuple[str, ...]:
-    """`command` run under cProfile, its statistics written to `output` when it stops."""
-    profile = (sys.executable, "-m", "cProfile", "-o", str(output))
+    """`command` under pyinstrument (`pip install pyinstrument`), sampling every millisecond;
+    the session is written to `output` when the bot stops (see `benchmarks.profile_summary`).
+    """
+    profile = (sys.executable, "-m", "pyinstrument", "-r", "session", "-o", str(output))
     if tuple(command[:1]) == ("coach",):
-        return (*profile, "-m", "bot", *command[1:])
+        return (*profile, "-i", "0.001", "-m", "bot", *command[1:])
     assert command[0] == sys.executable and command[1] == "-m", command
-    return (*profile, *command[1:])
+    return (*profile, "-i", "0.001", *command[1:])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -70,6 +73,8 @@ class Child:
     name: str
     process: asyncio.subprocess.Process
     log: Path
+    started_at: float  # wall clock just before the process was created
+    polling_at: float | None = None  # when the emulator first saw it call getUpdates
 
     @property
     def pid(self) -> int:
@@ -123,6 +128,7 @@ async def _spawn(
 ) -> Child:
     """Start `command` in `workdir`; with `banner`, its stdout is a pipe to read from."""
     log = workdir / f"{name}.log"
+    started_at = time.time()
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
             *command,
@@ -131,7 +137,7 @@ async def _spawn(
             stdout=asyncio.subprocess.PIPE if banner else sink,
             stderr=sink,
         )
-    return Child(name, process, log)
+    return Child(name, process, log, started_at)
 
 
 @contextlib.asynccontextmanager
@@ -166,11 +172,14 @@ async def bot(
     workdir: Path,
     api: EmulatorClient,
     database_url: str | None = None,
+    *,
+    wait: bool = True,
 ) -> AsyncIterator[Child]:
-    """Start a bot against `api` and yield once it is polling for updates."""
+    """Start a bot against `api` and yield once it is polling for updates (or at once)."""
     child = await _spawn(name, command, workdir, bot_env(api.bot_api_url, database_url))
     try:
-        await api.wait_for_polling(child)
+        if wait:
+            child.polling_at = await api.wait_for_polling(child)
         yield child
     finally:
         await child.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import sqlite3
@@ -78,6 +79,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     options.add_argument(
         "--quick", action="store_true", help="small numbers, checks correctness only (CI)"
     )
+    options.add_argument("--keep", type=Path, help="keep the processes' logs in this directory")
     return options
 
 
@@ -93,10 +95,17 @@ def run(main: Main, args: argparse.Namespace) -> int:
     if args.db == "postgres" and not asyncio.run(postgres_reachable()):
         print("PostgreSQL is not reachable; set BENCH_POSTGRES_URL", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="coach-bench-") as workdir:
+    with contextlib.ExitStack() as stack:
+        if args.keep is None:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="coach-bench-")))
+        else:
+            workdir = args.keep.resolve()
+            workdir.mkdir(parents=True, exist_ok=True)
         try:
-            asyncio.run(main(args, Path(workdir)))
+            asyncio.run(main(args, workdir))
         except Failed as failure:
-            print(f"FAILED: {failure}", file=sys.stderr)
+            print(
+                f"FAILED: {failure} (logs: {args.keep or 'rerun with --keep DIR'})", file=sys.stderr
+            )
             return 1
     return 0

@@ -218,7 +218,7 @@ def options() -> argparse.Namespace:
     options.add_argument("--seed", type=int, default=7)
     args = options.parse_args()
     if args.quick:
-        args.users, args.rate = 25, 50.0
+        args.users, args.rate = 20, 50.0
     return args
 
 
