@@ -26,7 +26,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.db.models import Schedule
 from bot.replies import Reply
-from bot.scheduling import reminders
+from bot.scheduling import jobs, reminders
 from bot.scheduling.reminders import LATE_LIMIT, REMINDER, SUMMARY, Claim, Delivered, Status
 from bot.scheduling.sender import Sender
 from bot.services.container import Services
@@ -74,17 +74,18 @@ def arm(app: Application, user_id: int, wake_at: dt.datetime | None) -> None:
     """(Re)place the lifter's wake-up job at `wake_at`; None just removes it."""
     if app.job_queue is None:
         return
-    for job in app.job_queue.get_jobs_by_name(job_name(user_id)):
-        job.schedule_removal()
     if wake_at is None:
+        jobs.remove(app, job_name(user_id))
         return
     delay = (wake_at - _services(app).clock.now()).total_seconds()
-    app.job_queue.run_once(
+    jobs.replace_once(
+        app,
         _on_job,
-        when=max(delay, 0),
         name=job_name(user_id),
+        when=max(delay, 0),
         user_id=user_id,
-        job_kwargs={"misfire_grace_time": int(LATE_LIMIT.total_seconds()), "coalesce": True},
+        misfire_grace_time=int(LATE_LIMIT.total_seconds()),
+        coalesce=True,
     )
 
 
@@ -105,15 +106,19 @@ async def start_dispatcher(app: Application) -> None:
         arm(app, user_id, wake_at)
     if app.job_queue is None:
         return
-    for job in app.job_queue.get_jobs_by_name(SWEEP_JOB):
-        job.schedule_removal()
     interval = SWEEP_INTERVAL.total_seconds()
     app.job_queue.run_repeating(
         _on_job,
         interval=interval,
         first=interval,
         name=SWEEP_JOB,
-        job_kwargs={"misfire_grace_time": int(interval), "coalesce": True, "max_instances": 1},
+        job_kwargs={
+            "id": SWEEP_JOB,
+            "replace_existing": True,
+            "misfire_grace_time": int(interval),
+            "coalesce": True,
+            "max_instances": 1,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.db.models import RestTimer
 from bot.handlers.respond import send
+from bot.scheduling import jobs
 from bot.services.container import Services
 from bot.services.workout import WorkoutService
 
@@ -39,23 +40,19 @@ def _services(app: Application) -> Services:
 
 def schedule_rest(app: Application, user_id: int, seconds: float) -> None:
     """(Re)start the wake-up job for a user's rest timer; the row was written already."""
-    cancel_rest(app, user_id)
-    assert app.job_queue is not None
-    app.job_queue.run_once(
+    jobs.replace_once(
+        app,
         _on_rest_job,
-        when=max(seconds, 0),
         name=_job_name(user_id),
+        when=max(seconds, 0),
         user_id=user_id,
-        job_kwargs=JOB_KWARGS,
+        **JOB_KWARGS,
     )
 
 
 def cancel_rest(app: Application, user_id: int) -> None:
     """Drop the wake-up job (the row is removed by the use case that stopped the timer)."""
-    if app.job_queue is None:
-        return
-    for job in app.job_queue.get_jobs_by_name(_job_name(user_id)):
-        job.schedule_removal()
+    jobs.remove(app, _job_name(user_id))
 
 
 async def _on_rest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
