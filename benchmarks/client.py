@@ -158,11 +158,14 @@ class EmulatorClient:
         quiet: float = 0.3,
         timeout: float = 600.0,  # noqa: ASYNC109
         bot: Child | None = None,
+        poll: float = POLL,
     ) -> tuple[float, dict[str, Any]]:
         """Wait until the bot took every update up to `confirmed_past`, sent at least
         `sent_at_least` messages in all, and then sent nothing more for `quiet` seconds.
 
-        Returns when (wall clock) the last message was seen, and the final stats.
+        Returns when (wall clock) the last message was seen (within `poll` seconds), and
+        the final stats. The stats hold a counter per chat: with thousands of chats, poll
+        slowly, or the emulator spends its time encoding them.
         """
         deadline = time.monotonic() + timeout
         last_sent, last_change = -1, time.time()
@@ -176,7 +179,7 @@ class EmulatorClient:
                 return last_change, stats
             if bot is not None:
                 bot.check_alive()
-            await asyncio.sleep(POLL)
+            await asyncio.sleep(poll)
         raise TimeoutError(
             f"the bot did not finish within {timeout} s: {last_sent} sent, "
             f"{sent_at_least} expected at least"

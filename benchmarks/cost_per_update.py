@@ -13,8 +13,9 @@ workout ("100x7 @2": parse, progression, store the set and the position, reply),
 /workout again after each finished workout. At the end every lifter's stored sets must
 be exactly those reported, once each, in order.
 
-`--scheduled N` gives N lifters (the active ones among them) reminder schedules before
-the coach starts, so it has their wake-up jobs armed as it would in production.
+`--scheduled N` adds the coach with N lifters (the active ones among them) holding
+reminder schedules before it starts, so it has their wake-up jobs armed as it would in
+production ("coach N sch").
 
 `--processors` adds the coach with other update-processing settings, each in its own
 process: python-telegram-bot's `concurrent_updates=True` (256), a bound of 16,
@@ -52,6 +53,7 @@ class Contender:
     name: str
     command: tuple[str, ...]
     coach: bool = True  # False: the echo floor (no database, nothing stored to check)
+    scheduled: int = 0  # lifters with reminder schedules in its database before it starts
     ordered: bool = True  # keeps each lifter's updates in order (PTB's processors do not)
     database: BenchDatabase | None = None
     api: EmulatorClient | None = None
@@ -102,6 +104,10 @@ def contenders(args: argparse.Namespace) -> list[Contender]:
         Contender("echo", processes.ECHO, coach=False),
         Contender("coach", processes.COACH),
     ]
+    if args.scheduled:
+        bots.append(
+            Contender(f"coach {args.scheduled} sch", processes.COACH, scheduled=args.scheduled)
+        )
     if args.profile:
         bots[1].command = processes.profiled(processes.COACH, args.profile.resolve())
     if args.processors:
@@ -135,10 +141,10 @@ async def start(
             bot.database = await stack.enter_async_context(
                 fresh_database(args.db, workdir, f"cost{index}")
             )
-            if args.scheduled:
+            if bot.scheduled:
                 await bot.database.migrate()
                 now = dt.datetime.now(dt.UTC)
-                await insert_lifters(bot.database, args.scheduled, spread_over_the_week(now))
+                await insert_lifters(bot.database, bot.scheduled, spread_over_the_week(now))
         bot.child = await stack.enter_async_context(
             processes.bot(
                 slug, bot.command, workdir, bot.api, bot.database.url if bot.database else None
@@ -221,7 +227,7 @@ def options() -> argparse.Namespace:
         "--scheduled",
         type=int,
         default=0,
-        help="lifters with reminder schedules (the active ones first), as in production",
+        help="also measure the coach with this many lifters holding reminder schedules",
     )
     options.add_argument(
         "--profile", type=Path, help="run the coach under pyinstrument, its session to this file"

@@ -68,7 +68,8 @@ def memory_mb(pid: int, key: str = "VmHWM") -> float:
 
 @dataclass
 class Child:
-    """A started process; `log` collects its stderr (and stdout after the first line)."""
+    """A started process; `log` collects its output (an emulator's stdout is a pipe instead,
+    read for the banner that names its port)."""
 
     name: str
     process: asyncio.subprocess.Process

@@ -39,6 +39,7 @@ PER_SECOND = 30
 TARGET_FRACTION = 0.95
 STALL = 0.5  # seconds: a pause between two sends this long is the sender waiting
 QUIET = 3.0  # seconds without a send after the last reminder: nothing more is coming
+POLL = 0.5  # seconds between looks at the counters (the emulator encodes one per chat)
 
 
 async def ledger(database: BenchDatabase) -> Counter[str]:
@@ -81,6 +82,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
                 quiet=QUIET,
                 timeout=60 + 3 * expected_seconds,
                 bot=bot,
+                poll=POLL,
             )
             cpu = bot.cpu()
         replies = await api.all_messages(lifters)

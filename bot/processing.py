@@ -1,10 +1,13 @@
 """How updates are processed: concurrently across lifters, in order for each lifter.
 
-Measured on our 2-core machines (see BENCHMARKS.md): PTB's `concurrent_updates=True`
-(256 at once) costs about 3.4 times the CPU per update of sequential processing,
-because the HTTP connection pool is scanned per request; a small bound costs far less.
-A lifter's messages must still be handled in the order sent ("225x6" then "2"), so
-updates of one chat are chained one after the other while other chats run alongside.
+Measured on our 2-core machines (`python -m benchmarks.cost_per_update --processors`,
+BENCHMARKS.md): in a bare echo bot PTB's `concurrent_updates=True` (256 at once) costs
+6 to 7 times the CPU per update of sequential processing. In the coach, where the
+database dominates, bounds of 4, 8 and 16 and sequential processing cost the same
+within the noise (about 5%), and sequential is slower on PostgreSQL; PTB's own
+processors stored sets out of order, and at 256 on PostgreSQL lost some. So: a small
+bound, and a lifter's messages handled in the order sent ("225x6" then "2"): updates
+of one chat are chained one after the other while other chats run alongside.
 """
 
 from __future__ import annotations
