@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 
 FLOOD_BACKLOG = 5  # a chat's updates waiting at once, this one included, that make a flood
 FLOOD_QUIET = dt.timedelta(seconds=5)  # silence after the warning, renewed while it goes on
+# ...and they were sent faster than a person types: all within one second. A backlog
+# alone is no flood: when the bot is slow, a lifter's ordinary messages queue up too,
+# and dropping them would lose sets.
+FLOOD_SPAN = dt.timedelta(seconds=1)
 
 
 class Verdict(Enum):
@@ -55,14 +60,21 @@ class FloodGate:
     backlog_limit: int = FLOOD_BACKLOG
     quiet: dt.timedelta = FLOOD_QUIET
     _quiet_until: dict[int, dt.datetime] = field(default_factory=dict)
+    _sent: dict[int, deque[dt.datetime]] = field(default_factory=dict)
 
-    def judge(self, chat_id: int, backlog: int, now: dt.datetime) -> Verdict:
-        """Admit, warn or drop an update of `chat_id` with `backlog` updates waiting."""
+    def judge(
+        self, chat_id: int, backlog: int, now: dt.datetime, sent_at: dt.datetime | None = None
+    ) -> Verdict:
+        """Admit, warn or drop an update of `chat_id` with `backlog` updates waiting;
+        `sent_at` is when the lifter sent it (Telegram's message date), if known."""
+        recent = self._sent.setdefault(chat_id, deque(maxlen=self.backlog_limit))
+        recent.append(sent_at or now)
         until = self._quiet_until.pop(chat_id, None)
         if until is not None and now < until:
             self._quiet_until[chat_id] = now + self.quiet
             return Verdict.DROP
-        if backlog >= self.backlog_limit:
+        fast = len(recent) == self.backlog_limit and recent[-1] - recent[0] < FLOOD_SPAN
+        if backlog >= self.backlog_limit and fast:
             self._quiet_until[chat_id] = now + self.quiet
             return Verdict.WARN
         return Verdict.ADMIT
@@ -95,7 +107,13 @@ def build_guard() -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]:
             raise ApplicationHandlerStop
         if chat is None:
             return
-        verdict = gate.judge(chat.id, _backlog(update, context), services(context).clock.now())
+        message = update.message
+        verdict = gate.judge(
+            chat.id,
+            _backlog(update, context),
+            services(context).clock.now(),
+            message.date if message is not None else None,
+        )
         if verdict is Verdict.ADMIT:
             return
         if verdict is Verdict.WARN:
