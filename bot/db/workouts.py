@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coach.records import LoggedSet
 from bot.coach.timing import local_day
 from bot.coach.units import Unit
+from bot.db.dialect import insert
 from bot.db.models import (
     ExerciseLoad,
     HandledUpdate,
     PlanSlot,
     RestTimer,
+    User,
+    UserSettings,
     Workout,
     WorkoutExercise,
     WorkoutSet,
@@ -43,10 +45,8 @@ async def claim_update(
     """Record that this update is being handled; False if it already was (a redelivery)."""
     if update_id is None:
         return True
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(HandledUpdate)
+        insert(session, HandledUpdate)
         .values(update_id=update_id, user_id=user_id, handled_at=now)
         .on_conflict_do_nothing(index_elements=[HandledUpdate.update_id])
     )
@@ -54,20 +54,38 @@ async def claim_update(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def active_workout(session: AsyncSession, user_id: int) -> Workout | None:
-    """The user's workout in progress, locked for this transaction on PostgreSQL."""
-    query = select(Workout).where(Workout.user_id == user_id, Workout.status == "active")
-    return (await session.scalars(query.with_for_update())).first()
+@dataclass(slots=True)
+class LifterState:
+    """A lifter as a workout step needs them: who, their settings, the workout in progress."""
+
+    user: User
+    settings: UserSettings
+    workout: Workout | None = None
+    exercises: list[WorkoutExercise] = field(default_factory=list)
 
 
-async def workout_exercises(session: AsyncSession, workout_id: int) -> list[WorkoutExercise]:
-    """A workout's exercises in order."""
+async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
+    """The lifter, settings, active workout and its exercises in one query; None if unknown.
+
+    Every message of a workout starts here, so it is one round trip. On PostgreSQL it locks
+    the lifter's settings row until commit: that serializes one lifter's workout steps
+    across workers (the workout itself is on the nullable side of the join, which
+    PostgreSQL cannot lock).
+    """
     query = (
-        select(WorkoutExercise)
-        .where(WorkoutExercise.workout_id == workout_id)
+        select(User, UserSettings, Workout, WorkoutExercise)
+        .join(UserSettings, UserSettings.user_id == User.id)
+        .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
+        .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+        .where(User.id == user_id)
         .order_by(WorkoutExercise.position)
+        .with_for_update(of=UserSettings)
     )
-    return list((await session.scalars(query)).all())
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return None
+    user, settings, workout, _ = rows[0]
+    return LifterState(user, settings, workout, [row[3] for row in rows if row[3] is not None])
 
 
 async def workout_sets(session: AsyncSession, workout_id: int) -> list[WorkoutSet]:
@@ -138,8 +156,14 @@ async def count_sets(session: AsyncSession, user_id: int) -> int:
 async def set_rest_timer(
     session: AsyncSession, user_id: int, workout_id: int, due_at: dt.datetime
 ) -> None:
-    """Start (or restart) the user's one rest timer."""
-    await session.merge(RestTimer(user_id=user_id, workout_id=workout_id, due_at=due_at))
+    """Start (or restart) the user's one rest timer, in one statement."""
+    values = {"workout_id": workout_id, "due_at": due_at}
+    statement = (
+        insert(session, RestTimer)
+        .values(user_id=user_id, **values)
+        .on_conflict_do_update(index_elements=[RestTimer.user_id], set_=values)
+    )
+    await session.execute(statement)
 
 
 async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:

@@ -30,7 +30,7 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import workouts as repo
 from bot.db.engine import Database
 from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, WorkoutExercise, WorkoutSet
-from bot.db.users import ensure_user
+from bot.db.users import ensure_user, refresh_name
 from bot.replies import Button, Outcome, row
 from bot.services.preferences import zone_of
 from bot.texts import common as common_texts
@@ -138,12 +138,14 @@ class WorkoutService:
         self.clock = clock
 
     async def _load(self, session: AsyncSession, lifter: Lifter) -> _Session:
-        _, settings, _ = await ensure_user(
-            session, lifter.user_id, lifter.first_name, self.clock.now()
-        )
-        workout = await repo.active_workout(session, lifter.user_id)
-        exercises = await repo.workout_exercises(session, workout.id) if workout else []
-        return _Session(session, settings, workout, exercises)
+        state = await repo.lifter_state(session, lifter.user_id)
+        if state is None:  # first contact: nobody new has a workout
+            _, settings, _ = await ensure_user(
+                session, lifter.user_id, lifter.first_name, self.clock.now()
+            )
+            return _Session(session, settings, None, [])
+        refresh_name(state.user, lifter.first_name)
+        return _Session(session, state.settings, state.workout, state.exercises)
 
     async def _claim(self, s: _Session, lifter: Lifter) -> bool:
         return await repo.claim_update(
@@ -209,22 +211,34 @@ class WorkoutService:
             return self._prompt(s, Outcome().say(texts.REST_OVER))
 
     def _prompt(self, s: _Session, outcome: Outcome, *, intro: bool = False) -> Outcome:
-        """Append the current exercise (when `intro`) and what the bot waits for."""
+        """Append what the bot waits for, after the current exercise's card when `intro`.
+
+        Card and question are one message with both rows of buttons: one notification
+        per step is easier on a lifter between sets than two.
+        """
+        text, rows = self._question(s)
+        if intro:
+            card, card_row = self._card(s)
+            text, rows = f"{card}\n\n{text}", (card_row, *rows)
+        return outcome.say(text, *rows)
+
+    def _question(self, s: _Session) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+        """What the bot waits for now, and the buttons that answer it."""
         assert s.workout is not None
         current = s.current
-        name = get_exercise(current.exercise_key).name
-        if intro:
-            self._intro(s, outcome, current)
         if s.workout.awaiting == "start_weight":
             suggested = starting_weight(get_exercise(current.exercise_key), s.unit)
             label = format_weight(suggested, s.unit)
             data = f"{PREFIX}:sw:{current.id}:{suggested}"
-            return outcome.say(texts.ASK_START_WEIGHT.format(name=name), row(Button(label, data)))
+            name = get_exercise(current.exercise_key).name
+            return texts.ASK_START_WEIGHT.format(name=name), (row(Button(label, data)),)
         if s.workout.awaiting == "rir":
-            return outcome.say(texts.ASK_RIR, self._rir_buttons(s))
-        return outcome.say(self._target(s), self._rep_buttons(s))
+            return texts.ASK_RIR, (self._rir_buttons(s),)
+        return self._target(s), (self._rep_buttons(s),)
 
-    def _intro(self, s: _Session, outcome: Outcome, current: WorkoutExercise) -> None:
+    def _card(self, s: _Session) -> tuple[str, tuple[Button, ...]]:
+        """The current exercise: name, sets, reps, rest and load, with how-to, skip, swap."""
+        current = s.current
         exercise = get_exercise(current.exercise_key)
         text = texts.EXERCISE.format(
             name=exercise.name,
@@ -237,13 +251,10 @@ class WorkoutService:
         load = s.target_load(current)
         if load is not None:
             text += "\n" + texts.EXERCISE_LOAD.format(load=load)
-        outcome.say(
-            text,
-            row(
-                Button(texts.BUTTON_HOWTO, f"h:{exercise.key}"),
-                Button(texts.BUTTON_SKIP, f"{PREFIX}:k:{current.id}"),
-                Button(texts.BUTTON_SWAP, f"{PREFIX}:x:{current.id}"),
-            ),
+        return text, row(
+            Button(texts.BUTTON_HOWTO, f"h:{exercise.key}"),
+            Button(texts.BUTTON_SKIP, f"{PREFIX}:k:{current.id}"),
+            Button(texts.BUTTON_SWAP, f"{PREFIX}:x:{current.id}"),
         )
 
     def _target(self, s: _Session) -> str:
@@ -307,10 +318,10 @@ class WorkoutService:
         assert s.workout is not None
         if not await self._claim(s, lifter):
             return Outcome()
-        await repo.clear_rest_timer(s.session, lifter.user_id)  # a report ends the rest
         if report.weight is not None:
             self._retarget(s, report.weight, report.unit or s.unit)
         if report.rir is None:
+            await repo.clear_rest_timer(s.session, lifter.user_id)  # a report ends the rest
             s.workout.awaiting = "rir"
             s.workout.pending_reps = report.reps
             return Outcome(cancel_timer=True).say(texts.ASK_RIR, self._rir_buttons(s))
@@ -318,7 +329,9 @@ class WorkoutService:
 
     def _retarget(self, s: _Session, weight: Decimal, unit: Unit) -> None:
         """The lifter is the boss: a weight in the report replaces the suggested one."""
-        s.current.target_weight, s.current.target_unit = weight, unit.value
+        current = s.current
+        if current.target_weight != weight or current.target_unit != unit.value:
+            current.target_weight, current.target_unit = weight, unit.value
 
     async def _rir_text(self, s: _Session, lifter: Lifter, text: str) -> Outcome:
         try:
@@ -360,7 +373,8 @@ class WorkoutService:
         assert current.target_weight is not None and current.target_unit is not None
         weight, unit = current.target_weight, Unit(current.target_unit)
         exercise = get_exercise(current.exercise_key)
-        previous = await repo.last_lifted(s.session, lifter.user_id, exercise.key)
+        with s.session.no_autoflush:  # the changes so far are flushed once, at commit
+            previous = await repo.last_lifted(s.session, lifter.user_id, exercise.key)
         after_increase = previous is not None and convert(weight, unit, Unit.KG) > convert(
             previous.weight, Unit(previous.unit), Unit.KG
         )
@@ -425,6 +439,7 @@ class WorkoutService:
                 self.clock.now() + dt.timedelta(seconds=current.rest_seconds),
             )
             return outcome
+        await repo.clear_rest_timer(s.session, lifter.user_id)  # no rest after the last set
         current.status = "done"
         outcome.say(texts.EXERCISE_DONE.format(name=exercise.name))
         return await self._advance(s, lifter, outcome)
