@@ -5,16 +5,18 @@ instead of failing, foreign keys on (cascading deletes depend on it), and every
 transaction opened with BEGIN IMMEDIATE so a read-then-write transaction holds the
 write lock from its first statement; with the driver's deferred BEGIN two such
 transactions can both read and then one fails with "database is locked" or an update
-is lost. PostgreSQL: asyncpg with pre-ping so a restarted server is survived.
+is lost. Statements go through `bot.db.sqlite_driver`, one thread hop each.
+PostgreSQL: asyncpg with pre-ping so a restarted server is survived.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from bot.db import sqlite_driver
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
@@ -56,6 +60,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
+        database = make_url(url).database or ":memory:"
+        kwargs.setdefault("async_creator", partial(sqlite_driver.connect, database))
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine)
         return engine
