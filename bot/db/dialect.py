@@ -8,8 +8,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+def dialect_of(session: AsyncSession) -> str:
+    """The session's database: "postgresql" or "sqlite"."""
+    return session.get_bind().dialect.name
+
+
+def insert_into(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into `table` that knows `on_conflict_do_nothing` / `_do_update`."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """`insert_into` for the session's database."""
+    return insert_into(dialect_of(session), table)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import Executable, and_, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coach.records import LoggedSet
 from bot.coach.timing import local_day
 from bot.coach.units import Unit
-from bot.db.dialect import insert
+from bot.db.dialect import dialect_of, insert_into
 from bot.db.models import (
     ExerciseLoad,
     HandledUpdate,
@@ -39,19 +40,37 @@ def as_logged(row: WorkoutSet, zone: dt.tzinfo) -> LoggedSet:
     )
 
 
+@functools.cache
+def _claim_statement(dialect: str) -> Executable:
+    return insert_into(dialect, HandledUpdate).on_conflict_do_nothing(
+        index_elements=[HandledUpdate.update_id]
+    )
+
+
 async def claim_update(
     session: AsyncSession, update_id: int | None, user_id: int, now: dt.datetime
 ) -> bool:
     """Record that this update is being handled; False if it already was (a redelivery)."""
     if update_id is None:
         return True
-    statement = (
-        insert(session, HandledUpdate)
-        .values(update_id=update_id, user_id=user_id, handled_at=now)
-        .on_conflict_do_nothing(index_elements=[HandledUpdate.update_id])
+    connection = await session.connection()  # Core: the ORM would make this a bulk insert
+    result = await connection.execute(
+        _claim_statement(dialect_of(session)),
+        {"update_id": update_id, "user_id": user_id, "handled_at": now},
     )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
+
+
+# Statements every message runs are built once: building one costs more CPU than running it.
+_LIFTER_STATE = (
+    select(User, UserSettings, Workout, WorkoutExercise)
+    .join(UserSettings, UserSettings.user_id == User.id)
+    .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
+    .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+    .where(User.id == bindparam("user_id"))
+    .order_by(WorkoutExercise.position)
+    .with_for_update(of=UserSettings)
+)
 
 
 @dataclass(slots=True)
@@ -72,16 +91,7 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     across workers (the workout itself is on the nullable side of the join, which
     PostgreSQL cannot lock).
     """
-    query = (
-        select(User, UserSettings, Workout, WorkoutExercise)
-        .join(UserSettings, UserSettings.user_id == User.id)
-        .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
-        .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
-        .where(User.id == user_id)
-        .order_by(WorkoutExercise.position)
-        .with_for_update(of=UserSettings)
-    )
-    rows = (await session.execute(query)).all()
+    rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
     user, settings, workout, _ = rows[0]
@@ -105,19 +115,22 @@ async def last_set(session: AsyncSession, workout_id: int) -> WorkoutSet | None:
     return (await session.scalars(query)).first()
 
 
+_LAST_LIFTED = (
+    select(WorkoutSet)
+    .where(
+        WorkoutSet.user_id == bindparam("user_id"),
+        WorkoutSet.exercise_key == bindparam("exercise_key"),
+        WorkoutSet.warmup.is_(False),
+    )
+    .order_by(WorkoutSet.performed_at.desc(), WorkoutSet.id.desc())
+    .limit(1)
+)
+
+
 async def last_lifted(session: AsyncSession, user_id: int, exercise_key: str) -> WorkoutSet | None:
     """The user's latest working set of an exercise, in any workout."""
-    query = (
-        select(WorkoutSet)
-        .where(
-            WorkoutSet.user_id == user_id,
-            WorkoutSet.exercise_key == exercise_key,
-            WorkoutSet.warmup.is_(False),
-        )
-        .order_by(WorkoutSet.performed_at.desc(), WorkoutSet.id.desc())
-        .limit(1)
-    )
-    return (await session.scalars(query)).first()
+    found = await session.scalars(_LAST_LIFTED, {"user_id": user_id, "exercise_key": exercise_key})
+    return found.first()
 
 
 async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
@@ -153,17 +166,24 @@ async def count_sets(session: AsyncSession, user_id: int) -> int:
     return int((await session.scalar(query)) or 0)
 
 
+@functools.cache
+def _rest_timer_upsert(dialect: str) -> Executable:
+    statement = insert_into(dialect, RestTimer)
+    return statement.on_conflict_do_update(
+        index_elements=[RestTimer.user_id],
+        set_={"workout_id": statement.excluded.workout_id, "due_at": statement.excluded.due_at},
+    )
+
+
 async def set_rest_timer(
     session: AsyncSession, user_id: int, workout_id: int, due_at: dt.datetime
 ) -> None:
     """Start (or restart) the user's one rest timer, in one statement."""
-    values = {"workout_id": workout_id, "due_at": due_at}
-    statement = (
-        insert(session, RestTimer)
-        .values(user_id=user_id, **values)
-        .on_conflict_do_update(index_elements=[RestTimer.user_id], set_=values)
+    connection = await session.connection()
+    await connection.execute(
+        _rest_timer_upsert(dialect_of(session)),
+        {"user_id": user_id, "workout_id": workout_id, "due_at": due_at},
     )
-    await session.execute(statement)
 
 
 async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:
