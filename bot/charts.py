@@ -4,6 +4,9 @@ Uses matplotlib's object API (``Figure`` + ``FigureCanvasAgg``) and never
 ``pyplot``: the bot renders from worker threads (``asyncio.to_thread``) and
 pyplot's global figure manager is not thread-safe. Each call builds and drops
 its own figure, so nothing is shared between calls.
+
+matplotlib is imported on the first chart, not with this module: it costs half a second
+and some 40 MB, which every start of the bot would pay for a chart few lifters ask for.
 """
 
 from __future__ import annotations
@@ -13,13 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["MIN_POINTS", "ProgressPoint", "render_progress_chart"]
 
@@ -72,6 +72,10 @@ def render_progress_chart(
         raise ValueError(f"a progress chart needs at least {MIN_POINTS} points, got {len(points)}")
     if rep_lo > rep_hi:
         raise ValueError(f"rep_lo ({rep_lo}) is above rep_hi ({rep_hi})")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     ordered = sorted(points, key=lambda p: p.day)
     days = [date2num(p.day) for p in ordered]

@@ -3,140 +3,23 @@
 Polling (`coach run`) needs only the token and suits a worker process. Webhook mode
 (`coach run --webhook`, or `WEBHOOK_URL` set) suits a web process: Telegram POSTs each
 update to `WEBHOOK_URL` with the `WEBHOOK_SECRET` in a header, and the platform checks
-`GET /healthz` on the same port.
-
-PTB's own `run_webhook` serves a tornado app with one route and no way to add another,
-so this follows PTB's documented custom-webhook pattern (examples/customwebhookbot.py):
-a small aiohttp server that puts each update on `Application.update_queue`, and checks
-the secret header exactly as PTB's server does: missing or wrong means 403, and
-nothing is queued. On SIGTERM or SIGINT both modes stop taking updates, finish the
-ones in hand, and close the database.
+`GET /healthz` on the same port; `bot.webhook` serves it and is imported in that mode
+only. On SIGTERM or SIGINT both modes stop taking updates, finish the ones in hand, and
+close the database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
-import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from urllib.parse import urlsplit
-
-from aiohttp import web
-from telegram import Update
-from telegram.ext import Application
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
-
-DEFAULT_WEBHOOK_PATH = "/telegram"
-HEALTH_PATH = "/healthz"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
-
-NO_WEBHOOK_URL = (
-    "Webhook mode needs WEBHOOK_URL: the public https address Telegram should post "
-    "updates to, e.g. https://coach.example.com/telegram."
-)
-NO_WEBHOOK_SECRET = (
-    "Webhook mode needs WEBHOOK_SECRET: 1-256 letters, digits, _ or -, for example from "
-    "`openssl rand -hex 32`; Telegram sends it with every update so no one else can."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Webhook:
-    """Where Telegram posts updates and how we recognise it."""
-
-    url: str  # public URL given to setWebhook
-    secret: str
-    listen: str
-    port: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Webhook:
-        """The webhook `settings` describe; ValueError with a line for the user if incomplete."""
-        if not settings.webhook_url:
-            raise ValueError(NO_WEBHOOK_URL)
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        if not SECRET_RE.match(secret):
-            raise ValueError(NO_WEBHOOK_SECRET)
-        url = settings.webhook_url.rstrip("/")
-        if not urlsplit(url).path:
-            url += DEFAULT_WEBHOOK_PATH
-        return cls(url, secret, settings.webhook_listen, settings.port)
-
-    @property
-    def path(self) -> str:
-        """The path we serve: the path of the public URL."""
-        return urlsplit(self.url).path
-
-
-class WebhookServer:
-    """The webhook and health endpoints in front of a PTB Application."""
-
-    def __init__(self, app: Application, webhook: Webhook) -> None:
-        self.app = app
-        self.webhook = webhook
-        self._runner: web.AppRunner | None = None
-
-    def routes(self) -> web.Application:
-        """The aiohttp application: POST <webhook path> and GET /healthz."""
-        web_app = web.Application()
-        web_app.router.add_post(self.webhook.path, self._receive)
-        web_app.router.add_get(HEALTH_PATH, self._health)
-        return web_app
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-        if not hmac.compare_digest(given, self.webhook.secret.encode()):
-            log.warning("refused a webhook request without the right secret token")
-            return web.Response(status=403)
-        if not self.app.running:
-            return web.Response(status=503)  # Telegram keeps the update and retries
-        try:
-            update = Update.de_json(await request.json(), self.app.bot)
-        except Exception:  # any malformed body; Telegram never sends one
-            log.warning("refused a malformed webhook request")
-            return web.Response(status=400)
-        await self.app.update_queue.put(update)
-        return web.Response()
-
-    async def _health(self, request: web.Request) -> web.Response:
-        if self.app.running:
-            return web.Response(text="ok")
-        return web.Response(status=503, text="stopping")
-
-    async def start(self) -> None:
-        """Initialise the Application, listen, then tell Telegram where to post."""
-        await self.app.initialize()
-        if self.app.post_init is not None:
-            await self.app.post_init(self.app)
-        await self.app.start()
-        runner = web.AppRunner(self.routes(), access_log=None)
-        await runner.setup()
-        self._runner = runner
-        await web.TCPSite(runner, self.webhook.listen, self.webhook.port).start()
-        await self.app.bot.set_webhook(
-            self.webhook.url, secret_token=self.webhook.secret, allowed_updates=Update.ALL_TYPES
-        )
-        log.info("webhook server listening on port %s", self.webhook.port)
-
-    async def stop(self) -> None:
-        """Stop taking requests, handle every update already accepted, then shut down."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
-        if self.app.post_shutdown is not None:
-            await self.app.post_shutdown(self.app)
 
 
 async def serve_until_signalled(
@@ -162,6 +45,8 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
         log.info("starting with long polling")
         asyncio.run(serve_until_signalled(lambda: start_polling(app), lambda: stop_polling(app)))
         return 0
+    from bot.webhook import Webhook, WebhookServer  # aiohttp: only in this mode
+
     try:
         hook = Webhook.from_settings(settings)
     except ValueError as problem:

@@ -20,7 +20,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.localapi import BotApiEmulator
-from bot.runner import SECRET_HEADER, Webhook, WebhookServer
+from bot.webhook import SECRET_HEADER, Webhook, WebhookServer
 from tests.hardening.conftest import COACH_VARIABLES, free_port, rows_of, wait_handled
 from tests.harness import LIFTER, TEST_TOKEN, BotHarness, texts
 
