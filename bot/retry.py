@@ -11,6 +11,8 @@ way, and the rest timer still brings the next target.
 
 The policy sits in the transport, `HTTPXRequest.do_request`, python-telegram-bot's
 documented extension point, so every call gets it: handlers, jobs and start-up alike.
+One exception: calls made inside `paced()` get a 429 back at once. Their caller spaces
+its sends itself (`bot.scheduling.sender`); a repeat from here would skip that spacing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +37,18 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503})
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout)
 # Methods whose repetition changes nothing (lower case); everything named get* as well.
 REPEATABLE = frozenset({"setmycommands", "deletemycommands", "setwebhook", "deletewebhook"})
+
+_PACED: ContextVar[bool] = ContextVar("paced", default=False)
+
+
+@contextmanager
+def paced() -> Iterator[None]:
+    """Calls made inside get a 429 back at once: the caller waits it out in its own pacing."""
+    token = _PACED.set(True)
+    try:
+        yield
+    finally:
+        _PACED.reset(token)
 
 
 def repeatable(method: str) -> bool:
@@ -105,7 +122,7 @@ class RetryingRequest(HTTPXRequest):
                 pause = self.policy.pause(attempt)
                 if code == 429:
                     wait = retry_after(payload)
-                    if wait is None or wait > self.policy.max_retry_after:
+                    if wait is None or wait > self.policy.max_retry_after or _PACED.get():
                         return code, payload
                     pause = wait
                 reason = f"HTTP {code}"

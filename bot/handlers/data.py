@@ -11,7 +11,6 @@ from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,6 +21,7 @@ from telegram.ext import (
 
 from bot.handlers.respond import acknowledge, keyboard, send
 from bot.replies import Outcome, Reply
+from bot.scheduling.timers import cancel_rest
 from bot.services import history, privacy, transfer
 from bot.services.container import services
 from bot.services.history import HistoryService
@@ -117,17 +117,6 @@ async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await send(context.bot, chat_id, outcome.replies)
 
 
-def cancel_jobs(app: Application, user_id: int) -> None:
-    """Stop every job of the lifter: jobs are named `<kind>:<user id>` (rest timers,
-    reminders), and their rows are gone already, so nothing would be left to fire."""
-    if app.job_queue is None:
-        return
-    suffix = f":{user_id}"
-    for job in app.job_queue.jobs():
-        if job.name is not None and job.name.endswith(suffix):
-            job.schedule_removal()
-
-
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """[Older]/[Newer], [Import]/[Cancel], [Delete everything]/[Keep my data]."""
     query = update.callback_query
@@ -145,7 +134,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         outcome = await _transfer(context).answer(user_id, args)
     elif prefix == privacy.PREFIX and args == "yes":
         outcome = await PrivacyService(services(context).db).delete(user_id)
-        cancel_jobs(context.application, user_id)
+        cancel_rest(context.application, user_id)  # reminders: the rows are gone
     else:
         outcome = Outcome().say(texts.KEPT)
     await _edit(query, outcome)

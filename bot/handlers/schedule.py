@@ -1,7 +1,8 @@
 """/schedule, its buttons and typed answers, and the reminder's [Start workout] button.
 
-Adapters between Telegram and ScheduleService: every change re-arms the lifter's
-reminder job; a day toggle edits the picker in place so the chat stays tidy.
+Adapters between Telegram and ScheduleService: every change makes sure the process
+wakes up for the lifter's next reminder; a day toggle edits the picker in place so the
+chat stays tidy.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def service(context: ContextTypes.DEFAULT_TYPE) -> ScheduleService:
 async def _apply(
     update: Update, context: ContextTypes.DEFAULT_TYPE, answer: ScheduleAnswer
 ) -> None:
-    """Re-arm the lifter's job if the schedule changed, then show the reply."""
+    """Wake up in time for the lifter's next reminder if the schedule changed, then reply."""
     if answer.rearm:
         arm(context.application, lifter(update).user_id, answer.wake_at)
     query, chat = update.callback_query, update.effective_chat

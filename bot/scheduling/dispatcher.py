@@ -1,43 +1,47 @@
 """The JobQueue side of reminders: wake up, claim what is due, send it, record how it went.
 
-Jobs only wake the process up; the database decides what is due (`reminders`). Per
-lifter a one-off job named `reminder:<user id>` fires at their next reminder or summary;
-it is replaced whenever that instant changes and rebuilt from the rows at start-up, so
-it is never duplicated. A repeating sweep (`reminders:sweep`) catches what another
-worker scheduled and claims a crashed worker left behind.
+Jobs only wake the process up; the database decides what is due (`reminders`). Each
+process has one one-off job, `reminders:wake`, at the earliest reminder or summary
+instant in `schedules`, found by one indexed query rather than by loading the rows (a
+job per lifter made start-up take seconds and a hundred MB per 100,000 lifters). `arm`
+moves it earlier when a lifter's next instant is sooner, never later, since the instant
+it holds may be someone else's; after every wake-up it is set again from the database,
+so a wake-up that finds nothing due only looks for the next one. A repeating sweep
+(`reminders:sweep`) catches what another worker scheduled and claims a crashed worker
+left behind; it also covers a clock moved by `coach chat`'s `!wait`.
 
 APScheduler drops a job that starts more than `misfire_grace_time` late, one second by
-default: a busy loop or a suspended laptop would silently lose a reminder. A lifter's
-job may run as late as the late limit (the ledger then sends it or records it skipped);
+default: a busy loop or a suspended laptop would silently lose a reminder. The wake-up
+may run as late as the late limit (the ledger then sends it or records it skipped);
 the sweep's grace is its interval, since the next sweep does the same work anyway.
+APScheduler also skips a run while an earlier run of the same job is still going: with
+one wake-up for everyone, a long fan-out would swallow the next one, so wake-ups may
+overlap (claims keep them apart).
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
 import socket
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from telegram.ext import Application, ContextTypes
 
 from bot.db.models import Schedule
-from bot.replies import Reply
-from bot.scheduling import jobs, reminders
-from bot.scheduling.reminders import LATE_LIMIT, REMINDER, SUMMARY, Claim, Delivered, Status
+from bot.scheduling import delivery, jobs, reminders
+from bot.scheduling.reminders import LATE_LIMIT
 from bot.scheduling.sender import Sender
 from bot.services.container import Services
-from bot.services.schedule import ScheduleService, wake_time
-from bot.services.weekly import WeeklySummary
 
 log = logging.getLogger(__name__)
 
+WAKE_JOB = "reminders:wake"
+WAKE_OVERLAP = 10  # wake-ups that may run at once (see above)
 SWEEP_JOB = "reminders:sweep"
 SWEEP_INTERVAL = dt.timedelta(minutes=1)
-SENDING_AT_ONCE = 8  # messages in flight per worker; the pacer sets the rate
 _SENDER_KEY = "coach.reminders.sender"
 _WORKER_KEY = "coach.reminders.worker"
 
@@ -46,11 +50,6 @@ def _services(app: Application) -> Services:
     from bot.app import services_of  # bot.app wires this module in
 
     return services_of(app)
-
-
-def job_name(user_id: int) -> str:
-    """The name of a lifter's reminder job (`<kind>:<user id>`, like rest timers)."""
-    return f"reminder:{user_id}"
 
 
 def sender_of(app: Application) -> Sender:
@@ -71,39 +70,71 @@ def worker_of(app: Application) -> str:
 
 
 def arm(app: Application, user_id: int, wake_at: dt.datetime | None) -> None:
-    """(Re)place the lifter's wake-up job at `wake_at`; None just removes it."""
-    if app.job_queue is None:
-        return
-    if wake_at is None:
-        jobs.remove(app, job_name(user_id))
-        return
+    """Make sure this process wakes by `wake_at`, lifter `user_id`'s next reminder or
+    summary. None (nothing due for them any more) changes nothing: a wake-up that finds
+    nothing due costs one query."""
+    if _wake_by(app, wake_at):
+        log.debug("next reminder wake-up at %s, for user %s", wake_at, user_id)
+
+
+def next_wake(app: Application) -> dt.datetime | None:
+    """When this process next wakes up for reminders by itself (None: at the next sweep)."""
+    job = jobs.find(app, WAKE_JOB)
+    return job.data if job is not None and isinstance(job.data, dt.datetime) else None
+
+
+def _wake_by(app: Application, wake_at: dt.datetime | None) -> bool:
+    """Move the wake-up to `wake_at` if that is sooner; whether it moved."""
+    if app.job_queue is None or wake_at is None:
+        return False
+    current = next_wake(app)
+    if current is not None and current <= wake_at:
+        return False
     delay = (wake_at - _services(app).clock.now()).total_seconds()
     jobs.replace_once(
         app,
         _on_job,
-        name=job_name(user_id),
+        name=WAKE_JOB,
         when=max(delay, 0),
-        user_id=user_id,
+        data=wake_at,
         misfire_grace_time=int(LATE_LIMIT.total_seconds()),
         coalesce=True,
+        max_instances=WAKE_OVERLAP,
     )
+    return True
+
+
+async def _earliest_after(svc: Services, since: dt.datetime) -> dt.datetime | None:
+    """The first reminder or summary instant after `since` among all lifters, as
+    `wake_time` counts them: a reminder only while enabled, a summary always. What is
+    due by `since` and still unclaimed is another worker's (or the sweep's) to send."""
+    reminder = select(func.min(Schedule.next_due_at)).where(
+        Schedule.enabled.is_(True), Schedule.next_due_at > since
+    )
+    summary = select(func.min(Schedule.next_summary_at)).where(Schedule.next_summary_at > since)
+    async with svc.db.transaction() as session:
+        found = await session.execute(select(reminder.scalar_subquery(), summary.scalar_subquery()))
+        instants = found.one()
+    return min((instant for instant in instants if instant is not None), default=None)
+
+
+async def _fire_and_rearm(app: Application) -> None:
+    """Send everything due, then wake up again at the next instant in the database."""
+    svc = _services(app)
+    since = svc.clock.now()
+    await fire_reminders(app)
+    if app.job_queue is not None:
+        _wake_by(app, await _earliest_after(svc, since))
 
 
 async def _on_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await fire_reminders(context.application)
+    await _fire_and_rearm(context.application)
 
 
 async def start_dispatcher(app: Application) -> None:
-    """At start-up: send what came due while we were down, then arm every job."""
-    await fire_reminders(app)
-    svc = _services(app)
-    async with svc.db.transaction() as session:
-        query = select(Schedule).where(
-            or_(Schedule.next_due_at.is_not(None), Schedule.next_summary_at.is_not(None))
-        )
-        wakes = {s.user_id: wake_time(s) for s in (await session.scalars(query)).all()}
-    for user_id, wake_at in wakes.items():
-        arm(app, user_id, wake_at)
+    """At start-up: send what came due while we were down, set the wake-up at the next
+    instant, and start the sweep."""
+    await _fire_and_rearm(app)
     if app.job_queue is None:
         return
     interval = SWEEP_INTERVAL.total_seconds()
@@ -124,83 +155,12 @@ async def start_dispatcher(app: Application) -> None:
 
 async def fire_reminders(app: Application) -> int:
     """Claim and send every due reminder and summary; returns how many were claimed."""
-    svc, total = _services(app), 0
-    while True:
+    svc = _services(app)
+
+    async def claim() -> reminders.Claimed:
         claimed = await reminders.claim_due(svc.db, svc.clock.now(), worker_of(app))
         for user_id, wake_at in claimed.wake.items():
             arm(app, user_id, wake_at)
-        await _deliver_all(app, svc, claimed.deliveries)
-        total += len(claimed.deliveries)
-        if not claimed.more:
-            return total
+        return claimed
 
-
-async def _deliver_all(app: Application, svc: Services, claims: list[Claim]) -> None:
-    """Build a batch's messages, send them a few at a time (the pacer keeps the rate), and
-    record each result as soon as it is known."""
-    replies = await _build(svc, claims)
-    results: asyncio.Queue[Delivered | None] = asyncio.Queue()
-    recorder = asyncio.create_task(_record(svc, results))
-    gate = asyncio.Semaphore(SENDING_AT_ONCE)
-
-    async def one(claim: Claim) -> None:
-        async with gate:
-            reply = replies.get(claim.delivery_id)
-            if reply is None:  # it could not be built (logged); not sent
-                results.put_nowait(Delivered(claim, Status.FAILED, 0))
-                return
-            try:
-                status, attempts = await sender_of(app).send(claim.user_id, reply)
-            except Exception:  # a bug, not Telegram: it may have gone out, so never repeat it
-                log.exception("%s for user %s: sending failed", claim.kind, claim.user_id)
-                status, attempts = Status.UNCONFIRMED, 1
-            results.put_nowait(Delivered(claim, status, attempts))
-
-    try:
-        await asyncio.gather(*(one(claim) for claim in claims))
-    finally:
-        results.put_nowait(None)
-        await recorder
-
-
-async def _build(svc: Services, claims: list[Claim]) -> dict[int, Reply]:
-    """Every claimed message by delivery id; one read per kind, or per lifter if that fails."""
-    built: dict[int, Reply] = {}
-    for kind in (REMINDER, SUMMARY):
-        mine = [claim for claim in claims if claim.kind == kind]
-        if not mine:
-            continue
-        try:
-            replies = await _content(svc, kind, [claim.user_id for claim in mine])
-        except Exception:  # find the lifter whose data breaks it; the others still get theirs
-            replies = {}
-            for claim in mine:
-                try:
-                    replies |= await _content(svc, kind, [claim.user_id])
-                except Exception:
-                    log.exception("%s for user %s could not be built", kind, claim.user_id)
-        built |= {c.delivery_id: replies[c.user_id] for c in mine if c.user_id in replies}
-    return built
-
-
-async def _content(svc: Services, kind: str, user_ids: list[int]) -> dict[int, Reply]:
-    if kind == REMINDER:
-        return await ScheduleService(svc.db, svc.clock).reminders(user_ids)
-    return await WeeklySummary(svc.db).summaries(user_ids, svc.clock.now())
-
-
-async def _record(svc: Services, results: asyncio.Queue[Delivered | None]) -> None:
-    """Group commit: write every result that is ready in one transaction, until None."""
-    finished = False
-    while not finished:
-        ready = [await results.get()]
-        while not results.empty():
-            ready.append(results.get_nowait())
-        finished = None in ready
-        done = [item for item in ready if item is not None]
-        if not done:
-            continue
-        try:
-            await reminders.record(svc.db, done, svc.clock.now())
-        except Exception:  # they stay claimed: taken over after the lease, maybe sent twice
-            log.exception("%d delivery results not recorded", len(done))
+    return await delivery.deliver_all(svc, sender_of(app), claim)

@@ -1,9 +1,12 @@
-"""Wake-up jobs keyed by name, replaced and removed without scanning the JobQueue.
+"""Wake-up jobs keyed by name, found, replaced and removed without scanning the JobQueue.
 
 PTB's `get_jobs_by_name` wraps every job in the scheduler to compare names, so
-looking one lifter's job up that way costs time in proportion to all lifters: arming
-100,000 reminders at start-up took hours. The job's name doubles as its APScheduler
-id here, so adding replaces in place and removing is one dictionary lookup.
+looking one job up that way costs time in proportion to all jobs. The job's name
+doubles as its APScheduler id here, so each of these is one dictionary lookup.
+
+Before the scheduler starts (during `post_init`), APScheduler keeps added jobs in a
+pending list where `replace_existing` does not replace and lookups find the oldest
+entry; removing before adding keeps one job per name there too.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram.ext import Application, JobQueue
+from telegram.ext import Application, Job, JobQueue
 
 
 def replace_once(
@@ -23,18 +26,29 @@ def replace_once(
     name: str,
     when: float | dt.datetime,
     user_id: int | None = None,
+    data: object = None,
     **job_kwargs: Any,
 ) -> None:
     """Run `callback` once at `when`, replacing any job of the same name."""
     queue = app.job_queue
     assert isinstance(queue, JobQueue)
+    remove(app, name)
     queue.run_once(
         callback,
         when=when,
         name=name,
         user_id=user_id,
+        data=data,
         job_kwargs={**job_kwargs, "id": name, "replace_existing": True},
     )
+
+
+def find(app: Application, name: str) -> Job | None:
+    """The scheduled job of that name, if there is one (a job that started running is gone)."""
+    if app.job_queue is None:
+        return None
+    found = app.job_queue.scheduler.get_job(name)
+    return None if found is None else Job.from_aps_job(found)
 
 
 def remove(app: Application, name: str) -> None:

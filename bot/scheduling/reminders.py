@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 REMINDER, SUMMARY = "reminder", "summary"
 LATE_LIMIT = dt.timedelta(hours=2)
-LEASE = dt.timedelta(minutes=5)  # longer than any claimed batch takes to send
+# A worker sends what it claimed within seconds (`delivery`: a few hundred messages at
+# 30 per second, plus any flood wait, 30 s at most); five minutes leaves no doubt it died.
+LEASE = dt.timedelta(minutes=5)
 CLAIM_BATCH = 100
 
 

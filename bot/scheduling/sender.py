@@ -2,14 +2,16 @@
 
 Telegram allows about 30 messages per second overall and 1 per second to one chat, and
 counts them in sliding windows. The `Pacer` spaces sends evenly (a burst of 30 followed
-by a steady refill would still exceed a sliding window) with a small margin.
+by a steady refill would still exceed a sliding window), a little under the limits.
 
-The transport (`bot.retry`) already repeats a call that certainly did not reach
-Telegram: a 429 after its `retry_after`, a 5xx, a connection never made. What still
-comes out of it is decided here: a 429 holds every send for `retry_after` and tries
-again; a 403 means the lifter blocked the bot (the caller turns their reminders off);
-a 5xx or lost connection is retried with backoff; a timeout is not repeated, as the
-message may have arrived and a reminder must not come twice.
+Each attempt takes a slot of its own, retries included: the transport (`bot.retry`)
+hands a 429 straight back for these sends (`paced`) instead of repeating it outside the
+pacer, and still repeats what certainly never reached Telegram (a 5xx, no connection).
+What comes out of it is decided here: a 429 delays that chat by its `retry_after` (and
+every chat if 429s keep coming); a 403 means the lifter blocked the bot (the
+caller turns their reminders off); a 5xx or lost connection is retried with backoff; a
+timeout is not repeated, as the message may have arrived and a reminder must not come
+twice.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import math
 import time
 import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -26,19 +31,31 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.respond import send
 from bot.replies import Reply
-from bot.retry import NOT_SENT
+from bot.retry import NOT_SENT, RetryPolicy, paced
 from bot.scheduling.reminders import Status
 
 log = logging.getLogger(__name__)
 
-MARGIN = 0.1  # keep 10% under the limits: our clock and Telegram's differ a little
+# Telegram places a message in its window when the request arrives, the pacer when it
+# leaves, and the time in between varies (the network, a busy event loop on either side).
+# A window 3 % longer absorbs 30 ms of that variation: 31 messages that left 1.03 s
+# apart still arrive more than 1 s apart. That keeps 97 % of the limit; a rarer, larger
+# delay costs one 429, and the refused message only goes again in a later slot.
+MARGIN = 0.03
+LONGEST_FLOOD_WAIT = RetryPolicy().max_retry_after  # longer: fail rather than sit on a claim
+FLOODED = 6  # 429s in a row (see `Sender._flood_wait`) that hold every send
 _FORGET_CHATS_AT = 4096  # prune per-chat slots in the past once this many are remembered
 
 
 class Pacer:
     """Evenly spaced send slots: `per_second` overall, `per_chat_per_second` per chat.
 
-    `time_scale` shrinks every interval alike (tests against a scaled emulator).
+    A slot is booked before anyone waits, so concurrent senders never share one. What
+    counts is when a message actually leaves: a slot taken late (the event loop was
+    busy) must not let the next ones bunch up, so at most `per_second` may leave in any
+    window, counting those Telegram refused: a 429 may mean its window is fuller than
+    ours. `time_scale` shrinks every interval alike (tests against a scaled emulator);
+    `clock` and `sleep` let tests run the pacer in virtual time.
     """
 
     def __init__(
@@ -47,31 +64,64 @@ class Pacer:
         per_chat_per_second: float = 1,
         *,
         time_scale: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.interval = time_scale * (1 + MARGIN) / per_second
-        self.chat_interval = time_scale * (1 + MARGIN) / per_chat_per_second
-        self._next = 0.0
-        self._next_in_chat: dict[int, float] = {}
+        self.window = time_scale * (1 + MARGIN)
+        self.per_window = max(1, int(per_second))
+        self.interval = self.window / per_second
+        self.chat_interval = self.window / per_chat_per_second
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0  # the next free slot
+        self._held_until = 0.0  # Telegram asked every send to wait until then
+        self._left: deque[float] = deque()  # when the messages of the last window left
+        self._chat_free: dict[int, float] = {}  # when a chat may get its next message
 
     def reserve(self, chat_id: int, now: float) -> float:
         """Book the earliest slot free both overall and in the chat; when it starts."""
-        start = max(now, self._next, self._next_in_chat.get(chat_id, 0.0))
+        start = max(now, self._next, self._chat_free.get(chat_id, 0.0))
         self._next = start + self.interval
-        if len(self._next_in_chat) >= _FORGET_CHATS_AT:
-            self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > now}
-        self._next_in_chat[chat_id] = start + self.chat_interval
+        self._keep_chat_free(chat_id, start, now)
         return start
 
-    async def wait(self, chat_id: int) -> None:
-        """Return when a message to `chat_id` may go out."""
-        now = time.monotonic()
-        start = self.reserve(chat_id, now)  # booked before any await: slots are never shared
-        if start > now:
-            await asyncio.sleep(start - now)
+    async def wait(self, chat_id: int) -> float:
+        """Return when a message to `chat_id` may go out: that instant."""
+        # A chat held far ahead (its 429) waits without booking: others keep their slots.
+        while (free := self._chat_free.get(chat_id, 0.0)) > (now := self.clock()):
+            await self.sleep(free - now)
+        await self._until(self.reserve(chat_id, now))
+        while (free := self._free_at(now := self.clock())) > now:
+            await self.sleep(free - now)
+        self._left.append(now)
+        self._keep_chat_free(chat_id, now, now)
+        return now
 
-    def hold(self, seconds: float, now: float | None = None) -> None:
-        """Telegram asked for a pause (429): no slot starts before it is over."""
-        self._next = max(self._next, (time.monotonic() if now is None else now) + seconds)
+    def hold(self, seconds: float, chat_id: int | None = None) -> None:
+        """Telegram asked for a pause: nothing goes to `chat_id` (or to anyone) before it ends."""
+        until = self.clock() + seconds
+        if chat_id is None:
+            self._held_until = max(self._held_until, until)
+            self._next = max(self._next, until)
+        else:
+            self._chat_free[chat_id] = max(self._chat_free.get(chat_id, 0.0), until)
+
+    def _free_at(self, now: float) -> float:
+        """When one more message may leave without `per_second` in one window."""
+        while self._left and self._left[0] <= now - self.window:
+            self._left.popleft()
+        over = len(self._left) - self.per_window
+        return max(self._held_until, self._left[over] + self.window if over >= 0 else 0.0)
+
+    def _keep_chat_free(self, chat_id: int, sent_at: float, now: float) -> None:
+        if len(self._chat_free) >= _FORGET_CHATS_AT:
+            self._chat_free = {c: t for c, t in self._chat_free.items() if t > now}
+        free = max(self._chat_free.get(chat_id, 0.0), sent_at + self.chat_interval)
+        self._chat_free[chat_id] = free
+
+    async def _until(self, instant: float) -> None:
+        now = self.clock()
+        if instant > now:
+            await self.sleep(instant - now)
 
 
 def _pause(error: RetryAfter) -> float:
@@ -83,7 +133,7 @@ def _pause(error: RetryAfter) -> float:
 
 
 class Sender:
-    """Sends one scheduled message at a time through a shared `Pacer`."""
+    """Sends scheduled messages, any number at once, through one shared `Pacer`."""
 
     def __init__(
         self, bot: Bot, pacer: Pacer | None = None, *, attempts: int = 4, backoff: float = 1.0
@@ -92,36 +142,79 @@ class Sender:
         self.pacer = pacer or Pacer()
         self.attempts = attempts
         self.backoff = backoff  # seconds after the first failure, doubled each time
+        self._floods_in_a_row = 0  # 429s with no other answer in between
+        self._flood_seen_at = -math.inf  # when the last 429 came back
 
     async def send(self, chat_id: int, reply: Reply) -> tuple[Status, int]:
         """Send `reply`; how it went and how many attempts it took."""
         for attempt in range(1, self.attempts + 1):
-            await self.pacer.wait(chat_id)
-            try:
-                await send(self.bot, chat_id, [reply])
-                return Status.SENT, attempt
-            except RetryAfter as error:
-                pause = _pause(error)
-                log.warning("flood limit sending to %s: holding sends %.1f s", chat_id, pause)
-                self.pacer.hold(pause)
-            except Forbidden:
-                log.info("user %s blocked the bot; their reminders go off", chat_id)
-                return Status.BLOCKED, attempt
-            except BadRequest as error:
-                log.warning("Telegram refused a message to %s: %s", chat_id, error)
-                return Status.FAILED, attempt
-            except TimedOut:
-                log.warning("no answer sending to %s; it may have arrived, not repeated", chat_id)
-                return Status.UNCONFIRMED, attempt
-            except NetworkError as error:
-                if error.__cause__ is not None and not isinstance(error.__cause__, NOT_SENT):
-                    log.warning("connection lost sending to %s; not repeated: %s", chat_id, error)
-                    return Status.UNCONFIRMED, attempt
-                pause = self.backoff * 2 ** (attempt - 1)
-                log.warning("sending to %s failed (%s); retry in %.1f s", chat_id, error, pause)
-                await asyncio.sleep(pause)
-            except TelegramError as error:
-                log.warning("sending to %s failed: %s", chat_id, error)
-                return Status.FAILED, attempt
+            left_at = await self.pacer.wait(chat_id)
+            status = await self._attempt(chat_id, reply, attempt, left_at)
+            if status is not None:
+                return status, attempt
         log.warning("gave up sending to %s after %d attempts", chat_id, self.attempts)
         return Status.FAILED, self.attempts
+
+    async def _attempt(
+        self, chat_id: int, reply: Reply, attempt: int, left_at: float
+    ) -> Status | None:
+        """One attempt in its slot: how it ended, or None to try again in a later slot."""
+        try:
+            with paced():
+                await send(self.bot, chat_id, [reply])
+        except RetryAfter as error:
+            return self._flood_wait(chat_id, _pause(error), left_at)
+        except Forbidden:
+            log.info("user %s blocked the bot; their reminders go off", chat_id)
+            status: Status | None = Status.BLOCKED
+        except BadRequest as error:
+            log.warning("Telegram refused a message to %s: %s", chat_id, error)
+            status = Status.FAILED
+        except TimedOut:
+            log.warning("no answer sending to %s; it may have arrived, not repeated", chat_id)
+            status = Status.UNCONFIRMED
+        except NetworkError as error:
+            if error.__cause__ is not None and not isinstance(error.__cause__, NOT_SENT):
+                log.warning("connection lost sending to %s; not repeated: %s", chat_id, error)
+                status = Status.UNCONFIRMED
+            else:
+                pause = self.backoff * 2 ** (attempt - 1)
+                log.warning("sending to %s failed (%s); retry in %.1f s", chat_id, error, pause)
+                self.pacer.hold(pause, chat_id)
+                status = None
+        except TelegramError as error:
+            log.warning("sending to %s failed: %s", chat_id, error)
+            status = Status.FAILED
+        else:
+            status = Status.SENT
+        self._floods_in_a_row = 0
+        return status
+
+    def _flood_wait(self, chat_id: int, pause: float, left_at: float) -> Status | None:
+        """A 429: the chat waits `pause`, and so does everyone after `FLOODED` in a row.
+
+        Telegram's `retry_after` is when *this* request may be repeated: one 429 says
+        nothing about other chats, and holding them all would cost 30 slots a second.
+        A few can still be chance: a pause on the way (the network, a full garbage
+        collection on either side: up to 100 ms or more) lands requests together in a
+        full window, and the next three or four, a slot apart, find it still full
+        (seen in `benchmarks.reminder_fanout`). Only 429s for requests sent after the
+        last one came back count (those already on their way could not have waited),
+        and only with no other answer between them; `FLOODED` of them say the bot as a
+        whole is over the limit (another process sending, or a lower limit).
+        """
+        if pause > LONGEST_FLOOD_WAIT:
+            log.warning("flood wait of %.0f s sending to %s; not waited out", pause, chat_id)
+            return Status.FAILED
+        if left_at > self._flood_seen_at:
+            self._floods_in_a_row += 1
+        self._flood_seen_at = self.pacer.clock()
+        everyone = self._floods_in_a_row >= FLOODED
+        log.warning(
+            "flood limit sending to %s: holding %s for %.1f s",
+            chat_id,
+            "every send" if everyone else "this chat",
+            pause,
+        )
+        self.pacer.hold(pause, None if everyone else chat_id)
+        return None

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from telegram.ext import ContextTypes
 
 from bot.db.base import Base
 from bot.db.models import Delivery, PlanSlot, Schedule
@@ -85,10 +84,6 @@ async def lift_everything(bot: BotHarness, user: int) -> None:
         )
 
 
-async def _never(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A job that only has to exist."""
-
-
 def job_names(bot: BotHarness) -> set[str]:
     assert bot.app is not None and bot.app.job_queue is not None
     return {job.name or "" for job in bot.app.job_queue.jobs()}
@@ -97,10 +92,7 @@ def job_names(bot: BotHarness) -> set[str]:
 async def test_deletemydata_leaves_no_trace_and_spares_everyone_else(bot: BotHarness) -> None:
     await lift_everything(bot, LIFTER)
     await lift_everything(bot, OTHER)
-    assert bot.app is not None and bot.app.job_queue is not None
-    for user in (LIFTER, OTHER):
-        bot.app.job_queue.run_once(_never, 3600, name=f"reminder:{user}")
-    assert {f"rest:{LIFTER}", f"reminder:{LIFTER}", f"rest:{OTHER}"} <= job_names(bot)
+    assert {f"rest:{LIFTER}", f"rest:{OTHER}"} <= job_names(bot)
     before = await snapshot(bot)
     mine = about(before, LIFTER)
     filled = {table for table, rows in before.items() if rows}
@@ -119,8 +111,8 @@ async def test_deletemydata_leaves_no_trace_and_spares_everyone_else(bot: BotHar
     for table, rows in after.items():
         assert not about(after, LIFTER)[table], table
         assert rows == before[table] - mine[table], table  # everyone else's rows, untouched
-    assert f"rest:{LIFTER}" not in job_names(bot) and f"reminder:{LIFTER}" not in job_names(bot)
-    assert {f"rest:{OTHER}", f"reminder:{OTHER}"} <= job_names(bot)
+    assert f"rest:{LIFTER}" not in job_names(bot)
+    assert f"rest:{OTHER}" in job_names(bot)
 
     assert "I don't store anything about you" in texts(await bot.say("/deletemydata"))
     assert "I'm your upper-back coach" in texts(await bot.say("/start"))  # a stranger again

@@ -292,22 +292,6 @@ async def test_one_lifters_bad_data_does_not_stop_the_others_reminders(bot: BotH
     assert [d.status for d in await deliveries(bot.db)] == ["sent", "failed", "sent"]
 
 
-async def test_each_lifter_has_one_reminder_job_replaced_on_every_change(bot: BotHarness) -> None:
-    def jobs(name: str) -> int:
-        assert bot.app is not None and bot.app.job_queue is not None
-        return len(bot.app.job_queue.get_jobs_by_name(name))
-
-    for line in ("daily 07:00 UTC", "mon 18:00 Europe/Berlin", "summary sat 10:00"):
-        await bot.say(f"/schedule {line}")
-        assert jobs(f"reminder:{LIFTER}") == 1
-    await bot.restart()
-    assert jobs(f"reminder:{LIFTER}") == 1 and jobs("reminders:sweep") == 1
-    await bot.say("/schedule off")
-    assert jobs(f"reminder:{LIFTER}") == 1  # the summary still comes
-    await bot.say("/schedule summary off")
-    assert jobs(f"reminder:{LIFTER}") == 0
-
-
 # -- the weekly summary ------------------------------------------------------------------
 
 

@@ -1,24 +1,45 @@
 """How the sender handles each of Telegram's answers, against the emulator.
 
-The Bot here uses PTB's plain transport (no retries of its own), so every answer
-reaches the sender as Telegram gave it.
+The Bot here mostly uses PTB's plain transport (no retries of its own), so every answer
+reaches the sender as Telegram gave it; the flood-wait tests use the bot's own.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
+from telegram.error import RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot.localapi import BotApiEmulator, Fault
 from bot.replies import Reply
+from bot.retry import RetryingRequest
 from bot.scheduling.reminders import Status
-from bot.scheduling.sender import Pacer, Sender
+from bot.scheduling.sender import FLOODED, Pacer, Sender
 from tests.harness import TEST_TOKEN
 
-CHAT = 31
+CHAT, OTHER = 31, 32
+
+
+class RecordingPacer(Pacer):
+    """Every slot at once (after letting others run), and a note of who took one and what
+    was held."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slots: list[int] = []
+        self.holds: list[tuple[float, int | None]] = []
+
+    async def wait(self, chat_id: int) -> float:
+        self.slots.append(chat_id)
+        await asyncio.sleep(0)
+        return self.clock()
+
+    def hold(self, seconds: float, chat_id: int | None = None) -> None:
+        self.holds.append((seconds, chat_id))
 
 
 @pytest.fixture
@@ -64,3 +85,77 @@ async def test_an_unanswered_send_is_never_repeated(
 
 async def test_a_refused_message_fails_at_once(sender: Sender) -> None:
     assert await sender.send(404, Reply("hi")) == (Status.FAILED, 1)  # chat not found
+
+
+@pytest.fixture
+async def paced(emulator: BotApiEmulator) -> AsyncIterator[tuple[Sender, RecordingPacer]]:
+    """A sender with the bot's own retrying transport and a pacer that records."""
+    for chat in (CHAT, OTHER):
+        emulator.world.ensure_chat(chat, "private", emulator.world.ensure_user(chat))
+    bot = Bot(TEST_TOKEN, base_url=emulator.base_url, request=RetryingRequest(read_timeout=0.3))
+    pacer = RecordingPacer()
+    async with bot:
+        yield Sender(bot, pacer), pacer
+
+
+async def test_a_repeat_after_a_429_takes_a_new_slot_not_the_transports_own(
+    emulator: BotApiEmulator, paced: tuple[Sender, RecordingPacer]
+) -> None:
+    sender, pacer = paced
+    emulator.add_fault(Fault(method="sendMessage", kind="429", count=1, retry_after=1))
+    assert await sender.send(CHAT, Reply("hi")) == (Status.SENT, 2)
+    assert pacer.slots == [CHAT, CHAT]
+    assert pacer.holds == [(1.0, CHAT)]  # that chat waits; the others go on
+    assert emulator.sent_count(CHAT) == 1
+
+
+async def test_429s_in_a_row_hold_every_send(
+    emulator: BotApiEmulator, paced: tuple[Sender, RecordingPacer]
+) -> None:
+    sender, pacer = paced
+    sender.attempts = FLOODED + 1
+    emulator.add_fault(Fault(method="sendMessage", kind="429", count=2, retry_after=1))
+    assert await sender.send(CHAT, Reply("hi")) == (Status.SENT, 3)
+    emulator.add_fault(Fault(method="sendMessage", kind="429", count=FLOODED, retry_after=2))
+    assert await sender.send(OTHER, Reply("hi")) == (Status.SENT, FLOODED + 1)
+    chat_only = [(1.0, CHAT)] * 2 + [(2.0, OTHER)] * (FLOODED - 1)  # could be chance
+    assert pacer.holds == [*chat_only, (2.0, None)]  # the bot as a whole is over
+
+
+class FloodedBot:
+    """Answers the first `refusals` messages with a 429, once `at_once` are on their way."""
+
+    def __init__(self, refusals: int, at_once: int) -> None:
+        self.refusals, self.at_once = refusals, at_once
+        self.answer = asyncio.Event()
+        self.sent: list[int] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> None:
+        self.at_once -= 1
+        if self.at_once <= 0:
+            self.answer.set()
+        await self.answer.wait()
+        if self.refusals > 0:
+            self.refusals -= 1
+            raise RetryAfter(1)
+        self.sent.append(chat_id)
+
+
+async def test_429s_for_messages_already_on_their_way_count_as_one() -> None:
+    chats = list(range(100, 100 + FLOODED))
+    bot, pacer = FloodedBot(refusals=FLOODED, at_once=FLOODED), RecordingPacer()
+    sender = Sender(bot, pacer)
+    sent = await asyncio.gather(*(sender.send(chat, Reply("hi")) for chat in chats))
+    assert sent == [(Status.SENT, 2)] * len(chats)
+    assert sorted(bot.sent) == chats
+    assert sorted(pacer.holds) == [(1.0, chat) for chat in chats]  # nobody else was held
+
+
+async def test_a_flood_wait_too_long_to_sit_out_fails_the_message(
+    emulator: BotApiEmulator, paced: tuple[Sender, RecordingPacer]
+) -> None:
+    sender, pacer = paced
+    emulator.add_fault(Fault(method="sendMessage", kind="429", count=1, retry_after=3600))
+    assert await sender.send(CHAT, Reply("hi")) == (Status.FAILED, 1)
+    assert pacer.holds == []
+    assert emulator.sent_count(CHAT) == 0
