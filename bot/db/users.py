@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import insert
@@ -19,28 +19,39 @@ def refresh_name(user: User, first_name: str) -> None:
         user.first_name = first_name[:NAME_LENGTH]
 
 
+def _user_and_settings(user_id: int) -> Select[User, UserSettings]:
+    return select(User, UserSettings).join(UserSettings).where(User.id == user_id)
+
+
 async def ensure_user(
     session: AsyncSession, user_id: int, first_name: str, now: dt.datetime
 ) -> tuple[User, UserSettings, bool]:
-    """The user and their settings, created on first contact; the bool says if they are new.
-
-    Creating inserts "or ignore": two first messages of a new lifter handled at once (two
-    workers, or a processor without per-chat order) must not fail on the primary key.
-    """
-    query = select(User, UserSettings).join(UserSettings).where(User.id == user_id)
-    found = (await session.execute(query)).first()
-    created = False
+    """The user and their settings, created on first contact; the bool says if they are new."""
+    found = (await session.execute(_user_and_settings(user_id))).first()
     if found is None:
-        row = {"id": user_id, "first_name": first_name[:NAME_LENGTH], "created_at": now}
-        result = await session.execute(insert(session, User).values(row).on_conflict_do_nothing())
-        created = bool(result.rowcount)  # type: ignore[attr-defined]
-        await session.execute(
-            insert(session, UserSettings).values(user_id=user_id).on_conflict_do_nothing()
-        )
-        found = (await session.execute(query)).one()
+        return await create_user(session, user_id, first_name, now)
     user, settings = found
     refresh_name(user, first_name)
-    return user, settings, created
+    return user, settings, False
+
+
+async def create_user(
+    session: AsyncSession, user_id: int, first_name: str, now: dt.datetime
+) -> tuple[User, UserSettings, bool]:
+    """`ensure_user` for someone just looked up and not found.
+
+    It inserts "or ignore": two first messages of a new lifter handled at once (two
+    workers, or a processor without per-chat order) must not fail on the primary key;
+    the bool says whether this call created them.
+    """
+    row = {"id": user_id, "first_name": first_name[:NAME_LENGTH], "created_at": now}
+    result = await session.execute(insert(session, User).values(row).on_conflict_do_nothing())
+    await session.execute(
+        insert(session, UserSettings).values(user_id=user_id).on_conflict_do_nothing()
+    )
+    user, settings = (await session.execute(_user_and_settings(user_id))).one()
+    refresh_name(user, first_name)
+    return user, settings, bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def get_settings(session: AsyncSession, user_id: int) -> UserSettings | None:

@@ -24,10 +24,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coach.timing import ScheduleError, days_from_mask, due_since, parse_zone
+from bot.db.dialect import insert
 from bot.db.engine import Database
 from bot.db.models import Delivery, Schedule, User, UserSettings
 from bot.services.schedule import wake_time
@@ -82,9 +82,8 @@ class Claimed:
 
 def _insert_ignoring_duplicates(session: AsyncSession, rows: list[dict[str, Any]]) -> Any:
     """INSERT ... ON CONFLICT (user, kind, day) DO NOTHING RETURNING, in this dialect."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return (
-        dialect.insert(Delivery)
+        insert(session, Delivery)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["user_id", "kind", "local_day"])
         .returning(Delivery.id, Delivery.user_id, Delivery.kind, Delivery.status)

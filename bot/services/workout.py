@@ -30,7 +30,7 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import workouts as repo
 from bot.db.engine import Database
 from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, WorkoutExercise, WorkoutSet
-from bot.db.users import ensure_user, refresh_name
+from bot.db.users import create_user, refresh_name
 from bot.replies import Button, Outcome, row
 from bot.services.preferences import zone_of
 from bot.texts import common as common_texts
@@ -140,7 +140,7 @@ class WorkoutService:
     async def _load(self, session: AsyncSession, lifter: Lifter) -> _Session:
         state = await repo.lifter_state(session, lifter.user_id)
         if state is None:  # first contact: nobody new has a workout
-            _, settings, _ = await ensure_user(
+            _, settings, _ = await create_user(
                 session, lifter.user_id, lifter.first_name, self.clock.now()
             )
             return _Session(session, settings, None, [])
