@@ -92,3 +92,25 @@ async def test_disposing_closes_every_connection_thread(tmp_path: Path) -> None:
     await asyncio.sleep(0)
     after = {t.name for t in threading.enumerate() if t.is_alive()}
     assert not {name for name in after - before if name.startswith("sqlite")}
+
+
+async def test_transactions_of_one_process_take_turns(database: Database) -> None:
+    """Eight lifters' updates at once: their transactions run one after the other, each
+    on the one connection free, and every write lands; none waits inside SQLite."""
+    inside, most_inside = 0, 0
+
+    async def lift(reps: int) -> None:
+        nonlocal inside, most_inside
+        async with database.transaction() as session:
+            inside += 1
+            most_inside = max(most_inside, inside)
+            await session.execute(text("INSERT INTO lifts (reps) VALUES (:r)"), {"r": reps})
+            await asyncio.sleep(0.01)  # a handler's other work, mid-transaction
+            inside -= 1
+
+    await asyncio.gather(*(lift(reps) for reps in range(8)))
+    assert most_inside == 1
+    assert database.engine.pool.checkedout() == 0
+    async with database.engine.begin() as connection:
+        rows = await connection.execute(text("SELECT count(*) FROM lifts"))
+        assert rows.scalar() == 8
