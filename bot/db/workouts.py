@@ -6,8 +6,9 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, delete, func, select
+from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coach.records import LoggedSet
@@ -96,6 +97,40 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
         return None
     user, settings, workout, _ = rows[0]
     return LifterState(user, settings, workout, [row[3] for row in rows if row[3] is not None])
+
+
+_NEW_WORKOUT = (
+    insert(Workout)
+    .values(
+        user_id=bindparam("user_id"),
+        started_at=bindparam("started_at"),
+        awaiting=bindparam("awaiting"),
+    )
+    .returning(Workout.id)
+)
+
+
+async def create_workout(
+    session: AsyncSession,
+    user_id: int,
+    started_at: dt.datetime,
+    awaiting: str,
+    exercises: Sequence[dict[str, Any]],
+) -> None:
+    """Insert a workout and its exercises (column values by name) in two statements.
+
+    Through the ORM it took one INSERT per exercise and an UPDATE; starting a workout is
+    the busiest moment of a crowded hour (benchmarks/thousand_lifters). Load the new
+    workout with `lifter_state`.
+    """
+    connection = await session.connection()
+    created = await connection.execute(
+        _NEW_WORKOUT, {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
+    )
+    workout_id = created.scalar_one()
+    await connection.execute(
+        insert(WorkoutExercise), [{**exercise, "workout_id": workout_id} for exercise in exercises]
+    )
 
 
 async def workout_sets(session: AsyncSession, workout_id: int) -> list[WorkoutSet]:

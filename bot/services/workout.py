@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,35 +173,36 @@ class WorkoutService:
     async def _create(self, s: _Session, user_id: int) -> None:
         plan = user_plan(await repo.plan_overrides(s.session, user_id))
         loads = await repo.loads(s.session, user_id)
-        workout = Workout(user_id=user_id, started_at=self.clock.now())
-        s.session.add(workout)
-        await s.session.flush()
-        s.workout = workout
-        s.exercises = []
-        for position, slot in enumerate(plan):
-            exercise = WorkoutExercise(
-                workout_id=workout.id,
-                position=position,
-                slot_key=slot.key,
-                status="active" if position == 0 else "pending",
-            )
-            self._assign(exercise, slot, loads.get(slot.exercise_key))
-            s.exercises.append(exercise)
-        s.session.add_all(s.exercises)
-        workout.awaiting = "reps" if s.current.target_weight is not None else "start_weight"
-        await s.session.flush()
+        exercises = [
+            {
+                "position": position,
+                "slot_key": slot.key,
+                "status": "active" if position == 0 else "pending",
+                **self._assignment(slot, loads.get(slot.exercise_key)),
+            }
+            for position, slot in enumerate(plan)
+        ]
+        first_load = exercises[0]["target_weight"]
+        awaiting = "reps" if first_load is not None else "start_weight"
+        await repo.create_workout(s.session, user_id, self.clock.now(), awaiting, exercises)
+        state = await repo.lifter_state(s.session, user_id)
+        assert state is not None and state.workout is not None
+        s.workout, s.exercises = state.workout, state.exercises
 
     @staticmethod
-    def _assign(exercise: WorkoutExercise, slot: Slot, load: ExerciseLoad | None) -> None:
-        """Put `slot`'s exercise into a workout position, starting from its stored load."""
-        exercise.exercise_key = slot.exercise_key
-        exercise.sets = slot.sets
-        exercise.rep_lo, exercise.rep_hi = slot.rep_range.lo, slot.rep_range.hi
-        exercise.rest_seconds = slot.rest_seconds
-        exercise.target_weight = load.weight if load else None
-        exercise.target_unit = load.unit if load else None
-        exercise.target_reps = load.target_reps if load else slot.rep_range.lo
-        exercise.after_increase = load.after_increase if load else False
+    def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:
+        """A workout position's columns for `slot`'s exercise, from its stored load."""
+        return {
+            "exercise_key": slot.exercise_key,
+            "sets": slot.sets,
+            "rep_lo": slot.rep_range.lo,
+            "rep_hi": slot.rep_range.hi,
+            "rest_seconds": slot.rest_seconds,
+            "target_weight": load.weight if load else None,
+            "target_unit": load.unit if load else None,
+            "target_reps": load.target_reps if load else slot.rep_range.lo,
+            "after_increase": load.after_increase if load else False,
+        }
 
     async def prompt(self, user_id: int) -> Outcome:
         """What the lifter should do now (after a rest timer, or on /workout)."""
@@ -561,7 +563,8 @@ class WorkoutService:
             rest_seconds=current.rest_seconds,
         )
         loads = await repo.loads(s.session, lifter.user_id)
-        self._assign(current, slot, loads.get(exercise_key))
+        for column, value in self._assignment(slot, loads.get(exercise_key)).items():
+            setattr(current, column, value)
         s.workout.current_set = 1
         s.workout.awaiting = "reps" if current.target_weight is not None else "start_weight"
         name = get_exercise(exercise_key).name
