@@ -375,11 +375,9 @@ class WorkoutService:
         assert current.target_weight is not None and current.target_unit is not None
         weight, unit = current.target_weight, Unit(current.target_unit)
         exercise = get_exercise(current.exercise_key)
-        with s.session.no_autoflush:  # the changes so far are flushed once, at commit
-            previous = await repo.last_lifted(s.session, lifter.user_id, exercise.key)
-        after_increase = previous is not None and convert(weight, unit, Unit.KG) > convert(
-            previous.weight, Unit(previous.unit), Unit.KG
-        )
+        # Only a set short of the range asks whether the load was just raised: one query
+        # fewer for most sets.
+        after_increase = reps < current.rep_lo and await self._raised(s, lifter, weight, unit)
         number = s.workout.current_set
         now = self.clock.now()
         s.session.add(
@@ -445,6 +443,14 @@ class WorkoutService:
         current.status = "done"
         outcome.say(texts.EXERCISE_DONE.format(name=exercise.name))
         return await self._advance(s, lifter, outcome)
+
+    async def _raised(self, s: _Session, lifter: Lifter, weight: Decimal, unit: Unit) -> bool:
+        """Whether `weight` is more than the lifter's previous working set of this exercise."""
+        with s.session.no_autoflush:  # the changes so far are flushed once, at commit
+            previous = await repo.last_lifted(s.session, lifter.user_id, s.current.exercise_key)
+        return previous is not None and convert(weight, unit, Unit.KG) > convert(
+            previous.weight, Unit(previous.unit), Unit.KG
+        )
 
     async def _advance(self, s: _Session, lifter: Lifter, outcome: Outcome) -> Outcome:
         """Move to the next exercise still to do, or finish the workout."""

@@ -43,6 +43,17 @@ async def test_article_example_six_reps_adds_ten_then_three_reps_takes_five(
     ]
 
 
+async def test_a_short_set_drops_the_load_only_right_after_a_jump(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    reply = texts(await bot.say("3 reps, 2 left"))  # short, but the load was not raised
+    assert "set 2 of 3 at 225 lb" in reply
+    assert "set 3 of 3 at 235 lb" in texts(await bot.say("6 reps, 2 left"))
+    await bot.say("/done")
+    await bot.say("/workout")  # starts at the new load, 235 lb
+    assert "set 2 of 3 at 230 lb" in texts(await bot.say("3 reps, 2 left"))  # after the jump
+
+
 async def test_whole_default_workout_with_buttons_and_text(bot: BotHarness) -> None:
     await bot.say("/workout")
     await bot.say("225")  # deadlift start
