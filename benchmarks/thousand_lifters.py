@@ -164,7 +164,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
         fresh_database(args.db, workdir, "lifters") as database,
         processes.bot("coach", processes.COACH, workdir, api, database.url) as coach,
     ):
-        cpu = coach.cpu()
+        cpu, emulator_cpu, driver_cpu = coach.cpu(), api.process.cpu(), time.process_time()
         sent = await offer(api, planned, args.rate, args.max_lag)
         finished, _ = await api.wait_until_quiet(
             sent_at_least=len(sent),
@@ -173,6 +173,8 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
             bot=coach,
         )
         cpu = coach.cpu() - cpu
+        emulator_cpu = api.process.cpu() - emulator_cpu
+        driver_cpu = time.process_time() - driver_cpu
         peak = processes.memory_mb(coach.pid)
         replies = await api.all_messages(lifters)
         found, missing = latencies(sent, replies)
@@ -196,7 +198,9 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
             f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}"
         )
         print(
-            f"bot CPU {1000 * cpu / len(sent):.2f} ms/update, peak RSS {peak:.0f} MB; "
+            f"bot CPU {1000 * cpu / len(sent):.2f} ms/update, peak RSS {peak:.0f} MB "
+            f"(the emulator {1000 * emulator_cpu / len(sent):.2f} ms/update and this driver "
+            f"{1000 * driver_cpu / len(sent):.2f}, on the same CPUs); "
             f"target p99 < {TARGET_P99_MS:.0f} ms at {args.rate:.0f}/s: "
             + (
                 "met"
