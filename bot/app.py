@@ -23,7 +23,7 @@ from bot.handlers.text import build_text_router
 from bot.handlers.workout import build_workout_handlers
 from bot.processing import PerChatOrderedProcessor
 from bot.retry import RetryingRequest
-from bot.scheduling.dispatcher import start_dispatcher
+from bot.scheduling.dispatcher import start_dispatcher, stop_dispatcher
 from bot.scheduling.timers import restore_rest_timers
 from bot.services.container import SERVICES_KEY, Services
 from bot.texts.common import COMMANDS
@@ -119,6 +119,7 @@ async def start_polling(app: Application, *, poll_timeout: int = 10) -> None:
 
 async def stop_polling(app: Application) -> None:
     """Stop what `start_polling` started, finishing updates in hand."""
+    stop_dispatcher(app)
     assert app.updater is not None
     if app.updater.running:
         await app.updater.stop()

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.scheduling.dispatcher import stop_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class WebhookServer:
 
     async def stop(self) -> None:
         """Stop taking requests, handle every update already accepted, then shut down."""
+        stop_dispatcher(self.app)
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

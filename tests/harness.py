@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from pydantic import SecretStr
 from telegram.ext import Application
 
@@ -12,9 +16,29 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.localapi import BotApiEmulator, BotMessage
+from bot.scheduling.dispatcher import WAKE_JOB
 
 TEST_TOKEN = "123456789:test-token-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 LIFTER = 4242
+
+
+@contextlib.asynccontextmanager
+async def job_ran(app: Application, job_id: str) -> AsyncIterator[None]:
+    """Wait, after the block, until the JobQueue has run job `job_id` to its end."""
+    assert app.job_queue is not None
+    scheduler = app.job_queue.scheduler
+    ran = asyncio.Event()
+
+    def listen(event: JobExecutionEvent) -> None:
+        if event.job_id == job_id:
+            ran.set()
+
+    scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    try:
+        yield
+        await asyncio.wait_for(ran.wait(), timeout=30)
+    finally:
+        scheduler.remove_listener(listen)
 
 
 @dataclass
@@ -35,8 +59,11 @@ class BotHarness:
         )
 
     async def start(self) -> None:
+        """Start the coach; return once its start-up wake-up has sent what came due while
+        it was down, as a lifter would see it soon after a restart."""
         self.app = build_application(self.settings(), db=self.db, clock=self.clock)
-        await start_polling(self.app)
+        async with job_ran(self.app, WAKE_JOB):
+            await start_polling(self.app)
 
     async def stop(self) -> None:
         if self.app is not None:

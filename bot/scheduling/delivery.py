@@ -8,7 +8,8 @@ Results are written as they come, in group commits. The ledger's order stays as
 `reminders` describes it: a claim is committed before its message is sent and recorded
 after. A worker holds at most `AHEAD` plus one claim's messages unsent (a few hundred at
 most: seconds at 30 per second, far inside `reminders.LEASE`), and leaves the database
-to other workers between its claims.
+to other workers between its claims. When the bot stops, the messages being sent finish
+and are recorded, and the rest are handed back at once rather than after the lease.
 """
 
 from __future__ import annotations
@@ -61,25 +62,34 @@ class Todo:
 
 
 async def deliver_all(
-    svc: Services, sender: Sender, claim: Callable[[], Awaitable[Claimed]]
+    svc: Services,
+    sender: Sender,
+    claim: Callable[[], Awaitable[Claimed]],
+    stopping: asyncio.Event | None = None,
 ) -> int:
     """Claim with `claim` until nothing more is due, sending meanwhile; how many were claimed.
 
-    If claiming fails, what was claimed before still goes out; if this is cancelled (the
-    bot stops), what was not sent stays claimed and is taken over after the lease.
+    If claiming fails, what was claimed before still goes out. Once `stopping` is set (the
+    bot is shutting down) nothing more is claimed or started: the sends under way finish
+    and are recorded, and what was not sent is handed back for the next claim, by this
+    worker's next start or another worker. If this is cancelled instead, what was not
+    sent stays claimed and is taken over after the lease.
     """
+    stopping = stopping or asyncio.Event()
     claimed = await claim()
     if not claimed.deliveries and not claimed.more:
         return 0  # the usual case for a lifter's own wake-up: nothing to start
     todo = Todo()
     results: asyncio.Queue[Delivered | None] = asyncio.Queue()
     recorder = asyncio.create_task(_record(svc, results))
+    unsent: list[Claim] = []
     senders = [
-        asyncio.create_task(_send_each(sender, todo, results)) for _ in range(SENDING_AT_ONCE)
+        asyncio.create_task(_send_each(sender, todo, results, stopping, unsent))
+        for _ in range(SENDING_AT_ONCE)
     ]
     try:
         try:
-            total = await _claim_each(svc, claim, claimed, todo)
+            total = await _claim_each(svc, claim, claimed, todo, stopping)
         except Exception:
             await todo.queue.join()
             raise
@@ -91,10 +101,16 @@ async def deliver_all(
         await asyncio.gather(*senders, return_exceptions=True)
         results.put_nowait(None)
         await recorder
+        if unsent:
+            await _hand_back(svc, unsent)
 
 
 async def _claim_each(
-    svc: Services, claim: Callable[[], Awaitable[Claimed]], claimed: Claimed, todo: Todo
+    svc: Services,
+    claim: Callable[[], Awaitable[Claimed]],
+    claimed: Claimed,
+    todo: Todo,
+    stopping: asyncio.Event,
 ) -> int:
     """Queue each claimed batch's messages, claiming the next when the queue runs low."""
     total = 0
@@ -106,17 +122,38 @@ async def _claim_each(
         if not claimed.more:
             return total
         await todo.low()
+        if stopping.is_set():
+            return total
         claimed = await claim()
 
 
-async def _send_each(sender: Sender, todo: Todo, results: asyncio.Queue[Delivered | None]) -> None:
-    """One of the senders: take the next message, send it, hand on how it went."""
+async def _send_each(
+    sender: Sender,
+    todo: Todo,
+    results: asyncio.Queue[Delivered | None],
+    stopping: asyncio.Event,
+    unsent: list[Claim],
+) -> None:
+    """One of the senders: take the next message, send it, hand on how it went; once the
+    bot is stopping, put it aside unsent instead."""
     while True:
         item, reply = await todo.take()
         try:
-            results.put_nowait(await _send(sender, item, reply))
+            if stopping.is_set():
+                unsent.append(item)
+            else:
+                results.put_nowait(await _send(sender, item, reply))
         finally:
             todo.queue.task_done()
+
+
+async def _hand_back(svc: Services, unsent: list[Claim]) -> None:
+    try:
+        await reminders.hand_back(svc.db, unsent, svc.clock.now())
+    except Exception:  # they stay claimed: taken over after the lease instead
+        log.exception("%d unsent deliveries not handed back", len(unsent))
+    else:
+        log.info("stopping: %d unsent deliveries handed back", len(unsent))
 
 
 async def _send(sender: Sender, item: Claim, reply: Reply | None) -> Delivered:

@@ -17,10 +17,15 @@ the sweep's grace is its interval, since the next sweep does the same work anywa
 APScheduler also skips a run while an earlier run of the same job is still going: with
 one wake-up for everyone, a long fan-out would swallow the next one, so wake-ups may
 overlap (claims keep them apart).
+
+What came due while the bot was down goes out through the same wake-up, due at once,
+so the bot answers lifters while a large backlog goes out, and `stop_dispatcher` (on
+SIGTERM) can end that fan-out within a few sends instead of minutes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
@@ -44,6 +49,7 @@ SWEEP_JOB = "reminders:sweep"
 SWEEP_INTERVAL = dt.timedelta(minutes=1)
 _SENDER_KEY = "coach.reminders.sender"
 _WORKER_KEY = "coach.reminders.worker"
+_STOPPING_KEY = "coach.reminders.stopping"
 
 
 def _services(app: Application) -> Services:
@@ -67,6 +73,19 @@ def worker_of(app: Application) -> str:
         worker = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         app.bot_data[_WORKER_KEY] = worker
     return worker
+
+
+def _stopping(app: Application) -> asyncio.Event:
+    stopping = app.bot_data.get(_STOPPING_KEY)
+    if not isinstance(stopping, asyncio.Event):
+        stopping = app.bot_data[_STOPPING_KEY] = asyncio.Event()
+    return stopping
+
+
+def stop_dispatcher(app: Application) -> None:
+    """The bot is stopping: a fan-out under way claims and starts nothing more (see
+    `delivery.deliver_all`), so the JobQueue's wait for running jobs is short."""
+    _stopping(app).set()
 
 
 def arm(app: Application, user_id: int, wake_at: dt.datetime | None) -> None:
@@ -132,11 +151,13 @@ async def _on_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start_dispatcher(app: Application) -> None:
-    """At start-up: send what came due while we were down, set the wake-up at the next
-    instant, and start the sweep."""
-    await _fire_and_rearm(app)
+    """At start-up: wake up at once for what came due while we were down (the wake-up
+    then sets itself at the next instant), and start the sweep."""
+    _stopping(app).clear()
     if app.job_queue is None:
+        await _fire_and_rearm(app)
         return
+    _wake_by(app, _services(app).clock.now())
     interval = SWEEP_INTERVAL.total_seconds()
     app.job_queue.run_repeating(
         _on_job,
@@ -163,4 +184,4 @@ async def fire_reminders(app: Application) -> int:
             arm(app, user_id, wake_at)
         return claimed
 
-    return await delivery.deliver_all(svc, sender_of(app), claim)
+    return await delivery.deliver_all(svc, sender_of(app), claim, _stopping(app))

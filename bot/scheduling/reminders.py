@@ -190,6 +190,18 @@ async def claim_due(db: Database, now: dt.datetime, worker: str) -> Claimed:
     return claimed
 
 
+async def hand_back(db: Database, claims: Sequence[Claim], now: dt.datetime) -> None:
+    """Give up claims this worker will not send (it is stopping): the next claim by any
+    worker takes them over at once, as if their lease had run out."""
+    ids = [claim.delivery_id for claim in claims]
+    async with db.transaction() as session:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == Status.CLAIMED)
+            .values(claimed_at=now - LEASE - dt.timedelta(seconds=1))
+        )
+
+
 async def record(db: Database, done: Sequence[Delivered], now: dt.datetime) -> None:
     """Mark claimed deliveries with how sending went, in one transaction.
 

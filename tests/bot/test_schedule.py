@@ -20,11 +20,11 @@ from bot.app import build_application
 from bot.clock import Clock
 from bot.db.models import ExerciseLoad, Schedule, User, UserSettings
 from bot.localapi import BotApiEmulator, Fault, RateLimit
-from bot.scheduling.dispatcher import fire_reminders, sender_of
+from bot.scheduling.dispatcher import WAKE_JOB, fire_reminders, sender_of
 from bot.scheduling.reminders import LEASE, claim_due
 from bot.scheduling.sender import Pacer
 from bot.scheduling.sweep import fire_due
-from tests.harness import LIFTER, BotHarness, texts
+from tests.harness import LIFTER, BotHarness, job_ran, texts
 from tests.scheduling.seed import deliveries, schedule_of, seed_schedules
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -351,8 +351,9 @@ async def second_worker(bot: BotHarness) -> AsyncIterator[Application]:
     app = build_application(bot.settings(), db=bot.db, clock=bot.clock)
     await app.initialize()
     assert app.post_init is not None and app.post_shutdown is not None
-    await app.post_init(app)
-    await app.start()
+    async with job_ran(app, WAKE_JOB):  # its start-up wake-up, before the test seeds
+        await app.post_init(app)
+        await app.start()
     try:
         yield app
     finally:

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.replies import Reply
-from bot.scheduling.delivery import AHEAD, deliver_all
+from bot.scheduling.delivery import AHEAD, SENDING_AT_ONCE, deliver_all
 from bot.scheduling.reminders import CLAIM_BATCH, Claimed, Status, claim_due
 from bot.services.container import Services
 from tests.scheduling.seed import deliveries, seed_schedules
@@ -135,3 +135,34 @@ async def test_nothing_due_starts_nothing(db: Database) -> None:
     sender = FakeSender()
     assert await deliver(db, clock, sender, Claims(db, clock)) == 0
     assert sender.sent == [] and await deliveries(db) == []
+
+
+async def test_stopping_finishes_the_sends_under_way_and_hands_back_the_rest(
+    db: Database,
+) -> None:
+    """SIGTERM mid fan-out: the sends under way finish and are recorded, nothing more goes
+    out, and a restart right away (not after the lease) sends the rest, each once."""
+    clock = Clock()
+    users = await due_lifters(db, clock, 2 * CLAIM_BATCH + 50)
+    sender, stopping = FakeSender(), asyncio.Event()
+    in_flight = asyncio.Event()
+
+    async def stop_while_every_sender_is_busy(chat_id: int) -> None:
+        if sender.started == SENDING_AT_ONCE:
+            stopping.set()
+            in_flight.set()
+        await in_flight.wait()  # these are mid-send when the stop comes
+
+    sender.gate = stop_while_every_sender_is_busy
+    svc = Services(settings=Settings(), db=db, clock=clock, owns_db=False)
+    claimed = await asyncio.wait_for(deliver_all(svc, sender, Claims(db, clock), stopping), 5)
+    assert claimed < len(users)  # the claiming stopped
+    first_run = sorted(sender.sent)
+    assert len(first_run) == SENDING_AT_ONCE
+    rows = await deliveries(db)
+    assert sorted(r.user_id for r in rows if r.status == "sent") == first_run
+
+    restarted = FakeSender()
+    assert await deliver(db, clock, restarted, Claims(db, clock)) == len(users) - len(first_run)
+    assert sorted(first_run + restarted.sent) == users
+    assert {r.status for r in await deliveries(db)} == {"sent"}

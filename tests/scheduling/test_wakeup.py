@@ -6,18 +6,15 @@ not because the test called `fire_due` (the sweep's first run is a minute away).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from sqlalchemy import update
 
 from bot.db.models import Schedule
 from bot.scheduling.dispatcher import SWEEP_JOB, WAKE_JOB, next_wake
 from tests.bot.test_schedule import chats, fire, move_to, next_due_at
-from tests.harness import LIFTER, BotHarness, texts
+from tests.harness import LIFTER, BotHarness, job_ran, texts
 from tests.scheduling.seed import deliveries, seed_schedules
 
 OTHER = 777
@@ -33,23 +30,10 @@ def wake(bot: BotHarness) -> dt.datetime | None:
     return next_wake(bot.app)
 
 
-@contextlib.asynccontextmanager
-async def wakeup_ran(bot: BotHarness) -> AsyncIterator[None]:
+def wakeup_ran(bot: BotHarness) -> contextlib.AbstractAsyncContextManager[None]:
     """Wait, after the block, until the wake-up job has run to its end."""
-    assert bot.app is not None and bot.app.job_queue is not None
-    scheduler = bot.app.job_queue.scheduler
-    ran = asyncio.Event()
-
-    def listen(event: JobExecutionEvent) -> None:
-        if event.job_id == WAKE_JOB:
-            ran.set()
-
-    scheduler.add_listener(listen, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    try:
-        yield
-        await asyncio.wait_for(ran.wait(), timeout=30)
-    finally:
-        scheduler.remove_listener(listen)
+    assert bot.app is not None
+    return job_ran(bot.app, WAKE_JOB)
 
 
 async def test_many_lifters_share_one_wakeup_at_the_earliest_instant(bot: BotHarness) -> None:
