@@ -31,6 +31,7 @@ import logging
 import os
 import socket
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from telegram.ext import Application, ContextTypes
@@ -50,6 +51,7 @@ SWEEP_INTERVAL = dt.timedelta(minutes=1)
 _SENDER_KEY = "coach.reminders.sender"
 _WORKER_KEY = "coach.reminders.worker"
 _STOPPING_KEY = "coach.reminders.stopping"
+_FANOUT_KEY = "coach.reminders.fanout"
 
 
 def _services(app: Application) -> Services:
@@ -174,8 +176,27 @@ async def start_dispatcher(app: Application) -> None:
     )
 
 
+@dataclass
+class _FanOut:
+    """This process's fan-out under way; a wake-up meanwhile asks it to claim once more."""
+
+    again: bool = False
+
+
 async def fire_reminders(app: Application) -> int:
-    """Claim and send every due reminder and summary; returns how many were claimed."""
+    """Claim and send every due reminder and summary; returns how many were claimed.
+
+    One fan-out per process at a time. A wake-up or sweep while one runs returns 0 at
+    once and makes the running one claim again before it ends, so what came due meanwhile
+    still goes out. A second pipeline beside it would only compete for the same send
+    slots: during the benchmark's 10,000 reminders the sweep started five, and the
+    emulator's limiter answered 103 429s instead of 80.
+    """
+    running = app.bot_data.get(_FANOUT_KEY)
+    if isinstance(running, _FanOut):
+        running.again = True
+        return 0
+    running = app.bot_data[_FANOUT_KEY] = _FanOut()
     svc = _services(app)
 
     async def claim() -> reminders.Claimed:
@@ -184,4 +205,12 @@ async def fire_reminders(app: Application) -> int:
             arm(app, user_id, wake_at)
         return claimed
 
-    return await delivery.deliver_all(svc, sender_of(app), claim, _stopping(app))
+    total = 0
+    try:
+        while True:
+            running.again = False
+            total += await delivery.deliver_all(svc, sender_of(app), claim, _stopping(app))
+            if not running.again or _stopping(app).is_set():
+                return total
+    finally:
+        del app.bot_data[_FANOUT_KEY]

@@ -6,13 +6,18 @@ not because the test called `fire_due` (the sweep's first run is a minute away).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+from typing import Any
 
+import pytest
 from sqlalchemy import update
 
 from bot.db.models import Schedule
-from bot.scheduling.dispatcher import SWEEP_JOB, WAKE_JOB, next_wake
+from bot.scheduling import reminders
+from bot.scheduling.dispatcher import SWEEP_JOB, WAKE_JOB, fire_reminders, next_wake, sender_of
+from bot.scheduling.sender import Pacer
 from tests.bot.test_schedule import chats, fire, move_to, next_due_at
 from tests.harness import LIFTER, BotHarness, job_ran, texts
 from tests.scheduling.seed import deliveries, seed_schedules
@@ -81,3 +86,33 @@ async def test_a_reminder_earlier_than_the_wakeup_arrives_on_time_then_the_next_
     assert job_names(bot) == sorted([WAKE_JOB, SWEEP_JOB])
     assert await fire(bot) == ""  # once
     assert [(d.user_id, d.status) for d in await deliveries(bot.db)] == [(LIFTER, "sent")]
+
+
+async def test_a_wakeup_during_a_fanout_joins_it_instead_of_starting_another(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep or a wake-up while 250 reminders go out starts no second pipeline; the
+    running one claims again before it ends, so lifters due meanwhile are still sent."""
+    assert bot.app is not None
+    sender_of(bot.app).pacer = Pacer(time_scale=0.2)  # 150 a second: 250 take 1.7 s
+    now = bot.clock.now()
+    first = await seed_schedules(bot.db, range(30_000, 30_250), now=now, due_at=now)
+    chats(bot.emulator, first)
+    claimed_all, claim_due = asyncio.Event(), reminders.claim_due
+
+    async def noting_the_last_claim(*args: Any) -> reminders.Claimed:
+        claimed = await claim_due(*args)
+        if not claimed.more:
+            claimed_all.set()
+        return claimed
+
+    monkeypatch.setattr(reminders, "claim_due", noting_the_last_claim)
+    running = asyncio.create_task(fire_reminders(bot.app))
+    await claimed_all.wait()  # nothing more due: without a second look it would end here
+    later = await seed_schedules(bot.db, range(31_000, 31_050), now=now, due_at=now)
+    chats(bot.emulator, later)
+    assert await fire_reminders(bot.app) == 0  # joined the running fan-out
+    assert not running.done()
+    assert await running == len(first) + len(later)
+    assert all(bot.emulator.sent_count(user) == 1 for user in first + later)
+    assert {d.status for d in await deliveries(bot.db)} == {"sent"}
