@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from telegram import BotCommand, Update
@@ -51,6 +52,10 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     except TelegramError as error:
         log.warning("could not register the command menu: %s", error)
+    # What start-up built (imports, the Application) lives as long as the process: keep
+    # it out of the collector's full passes, which took 34 ms, longer than the reminder
+    # pacer's margin (10,000 reminders: 94.7 % -> 95.3 % of the limit, BENCHMARKS.md).
+    gc.freeze()
 
 
 async def _post_shutdown(app: Application) -> None:
