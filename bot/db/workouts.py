@@ -174,9 +174,35 @@ async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
     return {row.exercise_key: row for row in rows}
 
 
-async def save_load(session: AsyncSession, load: ExerciseLoad) -> None:
-    """Insert or replace the next-time load of one exercise."""
-    await session.merge(load)
+@functools.cache
+def _load_upsert(dialect: str) -> Executable:
+    statement = insert_into(dialect, ExerciseLoad)
+    replaced = ("weight", "unit", "target_reps", "after_increase", "reason", "updated_at")
+    return statement.on_conflict_do_update(
+        index_elements=[ExerciseLoad.user_id, ExerciseLoad.exercise_key],
+        set_={column: statement.excluded[column] for column in replaced},
+    )
+
+
+async def save_loads(session: AsyncSession, loads: Sequence[ExerciseLoad]) -> None:
+    """Insert or replace next-time loads, in one statement (merging each took two)."""
+    if not loads:
+        return
+    rows = [
+        {
+            "user_id": load.user_id,
+            "exercise_key": load.exercise_key,
+            "weight": load.weight,
+            "unit": load.unit,
+            "target_reps": load.target_reps,
+            "after_increase": bool(load.after_increase),
+            "reason": load.reason or "",
+            "updated_at": load.updated_at,
+        }
+        for load in loads
+    ]
+    connection = await session.connection()
+    await connection.execute(_load_upsert(dialect_of(session)), rows)
 
 
 async def plan_overrides(session: AsyncSession, user_id: int) -> dict[str, PlanSlot]:
@@ -185,13 +211,47 @@ async def plan_overrides(session: AsyncSession, user_id: int) -> dict[str, PlanS
     return {row.slot_key: row for row in rows}
 
 
-async def history_sets(
-    session: AsyncSession, user_id: int, *, before_workout: int | None = None
-) -> Sequence[WorkoutSet]:
-    """All of a user's sets (optionally only those of earlier workouts), oldest first."""
+_LOGGED_HISTORY = (
+    select(
+        WorkoutSet.exercise_key,
+        WorkoutSet.weight,
+        WorkoutSet.unit,
+        WorkoutSet.reps,
+        WorkoutSet.rir,
+        WorkoutSet.performed_at,
+        WorkoutSet.warmup,
+    )
+    .where(
+        WorkoutSet.user_id == bindparam("user_id"),
+        WorkoutSet.workout_id != bindparam("workout_id"),
+    )
+    .order_by(WorkoutSet.performed_at, WorkoutSet.id)
+)
+
+
+async def logged_before(
+    session: AsyncSession, user_id: int, workout_id: int, zone: dt.tzinfo
+) -> list[LoggedSet]:
+    """Every set of a user outside one workout, oldest first, as the core's records see
+    them. Plain rows, not entities: a lifter's whole history is read at every summary."""
+    rows = await session.execute(_LOGGED_HISTORY, {"user_id": user_id, "workout_id": workout_id})
+    return [
+        LoggedSet(
+            exercise_key=row.exercise_key,
+            weight=row.weight,
+            unit=Unit(row.unit),
+            reps=row.reps,
+            rir=row.rir,
+            performed_on=local_day(row.performed_at, zone),
+            warmup=row.warmup,
+        )
+        for row in rows
+    ]
+
+
+async def history_sets(session: AsyncSession, user_id: int) -> Sequence[WorkoutSet]:
+    """All of a user's sets, oldest first."""
     query = select(WorkoutSet).where(WorkoutSet.user_id == user_id)
-    if before_workout is not None:
-        query = query.where(WorkoutSet.workout_id != before_workout)
     return (await session.scalars(query.order_by(WorkoutSet.performed_at, WorkoutSet.id))).all()
 
 

@@ -495,6 +495,6 @@ class TransferService:
             if current is not None and current.updated_at >= lifted_at:
                 continue
             load = seed_load(user_id, sets, settings, rep_range_for(key, overrides), lifted_at)
-            await repo.save_load(session, load)
             seeded.append(load)
+        await repo.save_loads(session, seeded)
         return seeded

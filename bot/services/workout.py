@@ -648,10 +648,10 @@ class WorkoutService:
         await repo.clear_rest_timer(s.session, lifter.user_id)
         trained = {x.workout_exercise_id for x in sets}
         done = [e for e in s.exercises if e.id in trained]
+        loads = []
         for exercise in done:
             assert exercise.target_weight is not None and exercise.target_unit is not None
-            await repo.save_load(
-                s.session,
+            loads.append(
                 ExerciseLoad(
                     user_id=lifter.user_id,
                     exercise_key=exercise.exercise_key,
@@ -660,8 +660,9 @@ class WorkoutService:
                     target_reps=exercise.target_reps or exercise.rep_lo,
                     after_increase=exercise.after_increase,
                     updated_at=self.clock.now(),
-                ),
+                )
             )
+        await repo.save_loads(s.session, loads)
         return done
 
     async def _finish(self, s: _Session, lifter: Lifter, outcome: Outcome) -> Outcome:
@@ -671,10 +672,8 @@ class WorkoutService:
         outcome.cancel_timer = True
         if not sets:
             return outcome.say(texts.SUMMARY_EMPTY)
-        history = await repo.history_sets(s.session, lifter.user_id, before_workout=s.workout.id)
-        return outcome.say(
-            self._summary(s, [repo.as_logged(x, s.zone) for x in history], sets, done)
-        )
+        history = await repo.logged_before(s.session, lifter.user_id, s.workout.id, s.zone)
+        return outcome.say(self._summary(s, history, sets, done))
 
     def _summary(
         self,

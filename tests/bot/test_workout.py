@@ -44,6 +44,7 @@ async def test_article_example_six_reps_adds_ten_then_three_reps_takes_five(
 
 
 async def test_a_short_set_drops_the_load_only_right_after_a_jump(bot: BotHarness) -> None:
+    """Two workouts: the second's records and next-time load build on the first's."""
     await bot.say("/workout")
     await bot.say("225")
     reply = texts(await bot.say("3 reps, 2 left"))  # short, but the load was not raised
@@ -52,6 +53,11 @@ async def test_a_short_set_drops_the_load_only_right_after_a_jump(bot: BotHarnes
     await bot.say("/done")
     await bot.say("/workout")  # starts at the new load, 235 lb
     assert "set 2 of 3 at 230 lb" in texts(await bot.say("3 reps, 2 left"))  # after the jump
+    summary = texts(await bot.say("/done"))
+    assert "New records:\nDeadlift: 235 lb x 3" in summary  # beats last workout's 225 x 3
+    async with bot.db.transaction() as session:
+        load = await session.get(ExerciseLoad, (LIFTER, "deadlift"))
+    assert load is not None and load.weight == Decimal("230")  # replaced, not added
 
 
 async def test_whole_default_workout_with_buttons_and_text(bot: BotHarness) -> None:
