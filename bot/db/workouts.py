@@ -6,7 +6,8 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,19 @@ from bot.db.models import (
 )
 
 
-def as_logged(row: WorkoutSet, zone: dt.tzinfo) -> LoggedSet:
+class StoredSet(Protocol):
+    """A set's stored columns: a `WorkoutSet` entity, or a plain row of them."""
+
+    exercise_key: str
+    weight: Decimal
+    unit: str
+    reps: int
+    rir: int | None
+    performed_at: dt.datetime
+    warmup: bool
+
+
+def as_logged(row: StoredSet, zone: dt.tzinfo) -> LoggedSet:
     """A stored set as the coaching core sees it, dated on the lifter's own calendar."""
     return LoggedSet(
         exercise_key=row.exercise_key,
@@ -235,18 +248,7 @@ async def logged_before(
     """Every set of a user outside one workout, oldest first, as the core's records see
     them. Plain rows, not entities: a lifter's whole history is read at every summary."""
     rows = await session.execute(_LOGGED_HISTORY, {"user_id": user_id, "workout_id": workout_id})
-    return [
-        LoggedSet(
-            exercise_key=row.exercise_key,
-            weight=row.weight,
-            unit=Unit(row.unit),
-            reps=row.reps,
-            rir=row.rir,
-            performed_on=local_day(row.performed_at, zone),
-            warmup=row.warmup,
-        )
-        for row in rows
-    ]
+    return [as_logged(row, zone) for row in rows]
 
 
 async def history_sets(session: AsyncSession, user_id: int) -> Sequence[WorkoutSet]:
