@@ -4,7 +4,9 @@ Measured on our 2-core machines (`python -m benchmarks.cost_per_update --process
 BENCHMARKS.md): in a bare echo bot PTB's `concurrent_updates=True` (256 at once) costs
 6 to 7 times the CPU per update of sequential processing. In the coach, where the
 database dominates, bounds of 4, 8 and 16 and sequential processing cost the same
-within the noise (about 5%), and sequential is slower on PostgreSQL; PTB's own
+within the noise (about 5%), and sequential is slower on PostgreSQL (on SQLite that
+needs the database's transactions queued one at a time, `bot.db.engine.Database`:
+left to SQLite's busy handler, eight at once cost 35% more); PTB's own
 processors stored sets out of order, and at 256 on PostgreSQL lost some. So: a small
 bound, and a lifter's messages handled in the order sent ("225x6" then "2"): updates
 of one chat are chained one after the other while other chats run alongside.
