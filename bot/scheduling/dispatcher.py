@@ -16,7 +16,8 @@ may run as late as the late limit (the ledger then sends it or records it skippe
 the sweep's grace is its interval, since the next sweep does the same work anyway.
 APScheduler also skips a run while an earlier run of the same job is still going: with
 one wake-up for everyone, a long fan-out would swallow the next one, so wake-ups may
-overlap (claims keep them apart).
+overlap: one that comes while a fan-out runs makes it claim once more before it ends
+(`fire_reminders`: one fan-out per process, claims keep workers apart).
 
 What came due while the bot was down goes out through the same wake-up, due at once,
 so the bot answers lifters while a large backlog goes out, and `stop_dispatcher` (on
