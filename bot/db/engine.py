@@ -12,9 +12,8 @@ PostgreSQL: asyncpg with pre-ping so a restarted server is survived.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from functools import partial
 from typing import Any
 
@@ -111,7 +110,7 @@ class Database:
             yield session
 
     def _turn(self) -> AbstractAsyncContextManager[object]:
-        return self._sqlite_turn or contextlib.nullcontext()
+        return self._sqlite_turn or nullcontext()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
