@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coach.db"
+# `scheme://user:password@`: the password as written, percent-encoded or not, even in a
+# URL SQLAlchemy can't parse (a bad port).
+URL_PASSWORD = re.compile(r"^[^:/]+://[^:/@]*:(.+)@")
 
 
 def normalise_database_url(url: str) -> str:
@@ -69,7 +73,10 @@ class Settings(BaseSettings):
             for secret in (self.bot_token, self.webhook_secret)
             if secret is not None
         ]
-        with contextlib.suppress(ArgumentError):  # a malformed URL fails later, clearly
+        written = URL_PASSWORD.match(self.database_url)
+        if written:
+            values.append(written.group(1))
+        with contextlib.suppress(ArgumentError, ValueError):  # a malformed URL fails later
             password = make_url(self.database_url).password
             if password:
                 values.append(str(password))

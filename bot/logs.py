@@ -5,12 +5,20 @@ bot is built; httpx logs every request URL at INFO. So the redaction is a filter
 the root logger's one handler, which every record reaches (a filter on a logger would
 miss records that propagate from its children), and it runs at every level, DEBUG
 included. Our own log lines carry user ids, never what the lifter wrote.
+
+Secrets also leave a process outside logging: PTB's InvalidToken message carries the
+whole token, and Python prints an uncaught exception, a warning, or a thread's or an
+unraisable exception straight to stderr. `setup_logging` routes each of those through
+the same handler (asyncio's background-task errors already go through logging).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
 
 # Chatty libraries: kept to warnings unless LOG_LEVEL=DEBUG asks for everything...
 CHATTY_LOGGERS = ("httpx", "httpcore", "apscheduler", "alembic.runtime.plugins")
@@ -46,7 +54,11 @@ class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._secrets:
             return True
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call; logging would print it raw
+            message = f"{record.msg} {record.args}"
+            record.msg, record.args = message, None
         redacted = self._redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
@@ -59,8 +71,29 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+def _log_uncaught(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """sys.excepthook: the traceback through the redacting handler, not raw to stderr."""
+    logging.getLogger("bot").critical(
+        "stopped by an unexpected error", exc_info=(kind, error, traceback)
+    )
+
+
+def _log_thread_error(args: threading.ExceptHookArgs) -> None:
+    name = args.thread.name if args.thread is not None else "?"
+    error = (args.exc_type, args.exc_value, args.exc_traceback)
+    logging.getLogger("bot").error("thread %s failed", name, exc_info=error)  # type: ignore[arg-type]
+
+
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    error = (unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback)
+    logging.getLogger("bot").error("ignored error in %r", unraisable.object, exc_info=error)  # type: ignore[arg-type]
+
+
 def setup_logging(level: str, *secrets: str | None) -> None:
-    """Configure the root logger once; quiet chatty libraries; redact secrets everywhere."""
+    """Configure the root logger once; quiet chatty libraries; redact secrets everywhere:
+    log records, uncaught exceptions, warnings, and errors in threads."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secret for secret in secrets if secret))
@@ -70,3 +103,7 @@ def setup_logging(level: str, *secrets: str | None) -> None:
     quiet = QUIET_LOGGERS if root.level <= logging.DEBUG else QUIET_LOGGERS + CHATTY_LOGGERS
     for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_thread_error
+    sys.unraisablehook = _log_unraisable

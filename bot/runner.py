@@ -16,10 +16,17 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
+from telegram.error import InvalidToken
+
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+
+TOKEN_REJECTED = (
+    "Telegram rejected BOT_TOKEN: it was revoked or mistyped. In @BotFather send /mybots, "
+    "pick the bot, then API Token, and set BOT_TOKEN to the token shown there."
+)
 
 
 async def serve_until_signalled(
@@ -39,7 +46,18 @@ async def serve_until_signalled(
 
 
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
-    """Block until SIGINT/SIGTERM; the exit status for `coach run`."""
+    """Block until SIGINT/SIGTERM; the exit status for `coach run`.
+
+    A rejected token gets one line, not PTB's traceback, whose message holds the token.
+    """
+    try:
+        return _run(settings, webhook=webhook)
+    except InvalidToken:
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 2
+
+
+def _run(settings: Settings, *, webhook: bool) -> int:
     if not webhook:
         app = build_application(settings)
         log.info("starting with long polling")

@@ -34,6 +34,8 @@ class BotApiEmulator:
     """A Telegram Bot API server on 127.0.0.1 plus in-process user controls.
 
     ``token_check``: reject tokens not shaped ``<digits>:<10+ chars>`` with 401.
+    ``revoked_tokens``: tokens answered with 401 Unauthorized, as Telegram answers a
+    token revoked in BotFather (add to it at any time).
     ``rate_limit``: enforce Telegram's send limits (None = unlimited).
     ``spec_path``: the Bot API reference JSON; default searches upward from the cwd
     and this package for ``shared/telegram-bot-api-spec/api.min.json`` and skips
@@ -49,6 +51,7 @@ class BotApiEmulator:
         request_log_size: int = REQUEST_LOG_SIZE,
     ) -> None:
         self.token_check = token_check
+        self.revoked_tokens: set[str] = set()
         self.world = World()
         self.spec = Spec(spec_path)
         self.rate_stats = RateStats()

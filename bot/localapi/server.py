@@ -54,6 +54,8 @@ class BotApiRoutes:
         self.emu = emulator
 
     def _token_ok(self, token: str) -> bool:
+        if token in self.emu.revoked_tokens:
+            return False
         match = TOKEN_RE.match(token)
         if match is None:
             return not self.emu.token_check

@@ -141,17 +141,26 @@ def free_port() -> int:
 async def start_coach(
     emulator: BotApiEmulator, tmp_path: Path, *args: str, **env: str
 ) -> asyncio.subprocess.Process:
-    """`coach run ARGS` against the emulator on a SQLite file in tmp_path; log in coach.log."""
+    """`coach run ARGS` against the emulator on a SQLite file in tmp_path; its stdout and
+    stderr (where its log goes) in coach.log."""
     environment = {k: v for k, v in os.environ.items() if k not in COACH_VARIABLES}
     environment.update(
         BOT_TOKEN=TEST_TOKEN,
         BOT_API_URL=emulator.base_url,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}",
-        **env,
     )
+    environment.update(env)
     with (tmp_path / "coach.log").open("ab") as log:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", *args, env=environment, cwd=tmp_path, stderr=log
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            *args,
+            env=environment,
+            cwd=tmp_path,
+            stdout=log,
+            stderr=log,
         )
 
 
