@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.replies import Reply
 
@@ -49,12 +49,13 @@ async def send(bot: Bot, chat_id: int, replies: Iterable[Reply]) -> list[Message
 
 
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner; a press Telegram delivers twice can't be answered twice,
-    and that must not stop the press from being handled (it is idempotent anyway)."""
+    """Stop the button's spinner. That is cosmetic, so no failure of it stops the press
+    from being handled: not a press delivered twice (answered already), nor a timeout, a
+    dropped connection or a long flood wait (answering would fail the same way again)."""
     try:
         await query.answer(text)
-    except BadRequest as error:
-        log.info("callback query not answered: %s", error)
+    except TelegramError as error:
+        log.info("callback query not answered: %s: %s", type(error).__name__, error)
 
 
 async def show(bot: Bot, chat_id: int, query: CallbackQuery | None, reply: Reply) -> None:
