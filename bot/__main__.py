@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.db.migrate import upgrade_to_head
 
         async def _upgrade() -> None:
-            engine = make_engine(settings.database_url)
+            engine = make_engine(settings.database_url, timeout=settings.database_timeout)
             try:
                 await upgrade_to_head(engine)
             finally:

@@ -86,7 +86,7 @@ def build_application(
     app = builder.build()
     app.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        db=db or Database.from_url(settings.database_url),
+        db=db or Database.from_url(settings.database_url, timeout=settings.database_timeout),
         clock=clock or Clock(),
         owns_db=db is None,
     )

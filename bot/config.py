@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coach.db"
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     port: int = 8080
     bot_api_timeout: float = 5.0  # seconds a Bot API answer may take before the call fails
+    database_timeout: float = Field(5.0, gt=0)  # seconds a database call may take
 
     @field_validator("bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

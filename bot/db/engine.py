@@ -7,13 +7,25 @@ write lock from its first statement; with the driver's deferred BEGIN two such
 transactions can both read and then one fails with "database is locked" or an update
 is lost. Statements go through `bot.db.sqlite_driver`, one thread hop each.
 PostgreSQL: asyncpg with pre-ping so a restarted server is survived.
+
+Every database call fails within `timeout` seconds (DATABASE_TIMEOUT, 5 by default), so
+in a network partition that drops packets the lifter hears "try again in a moment"
+instead of nothing, and the eight processing slots free up rather than all waiting:
+PostgreSQL: connecting, and each command once connected, pre-ping included (asyncpg's
+`command_timeout`); the server ends a statement that long too (`statement_timeout`),
+drops a client it hears nothing from within about 25 s (TCP keepalives) and a
+transaction left idle for a minute, so a vanished client's locks don't outlive it.
+(A PgBouncer in front must let these through: `ignore_startup_parameters`.)
+SQLite: waiting for another process's write lock (busy timeout), and for this
+process's own turn (below). Migrations get the same limit; a long one needs
+`DATABASE_TIMEOUT` raised for `coach db upgrade`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
 
@@ -28,8 +40,13 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.db import sqlite_driver
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
-POSTGRES_CONNECT_TIMEOUT_S = 5
+DEFAULT_TIMEOUT_S = 5.0
+POSTGRES_SERVER_LIMITS = {
+    "idle_in_transaction_session_timeout": "60000",  # ms
+    "tcp_keepalives_idle": "10",  # s of silence before the server probes the client
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}
 
 
 def is_sqlite(url: str) -> bool:
@@ -37,14 +54,14 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: AsyncEngine, timeout: float) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -54,8 +71,9 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the process's engine for `url` (async drivers: aiosqlite, asyncpg).
+def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) -> AsyncEngine:
+    """Create the process's engine for `url` (async drivers: aiosqlite, asyncpg), whose
+    calls fail after `timeout` seconds (see above).
 
     SQL parameters stay out of error messages: they are the lifters' data.
     """
@@ -64,13 +82,20 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database or ":memory:"
         kwargs.setdefault("async_creator", partial(sqlite_driver.connect, database))
         engine = create_async_engine(url, **kwargs)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, timeout)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    # Fail fast when the server drops packets instead of refusing: the lifter gets
-    # "try again in a moment" within seconds, not after a minute.
-    connect_args = kwargs.setdefault("connect_args", {})
-    connect_args.setdefault("timeout", POSTGRES_CONNECT_TIMEOUT_S)
+    connect_args = dict(kwargs.get("connect_args", {}))
+    connect_args.setdefault("timeout", timeout)
+    connect_args.setdefault("command_timeout", timeout)
+    connect_args["server_settings"] = {
+        # A second later than the client's limit, so the client's fires first (the
+        # lifter's "try again"), and the server's only when the client is gone.
+        "statement_timeout": str(int(timeout * 1000) + 1000),
+        **POSTGRES_SERVER_LIMITS,
+        **connect_args.get("server_settings", {}),
+    }
+    kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, **kwargs)
@@ -85,16 +110,19 @@ class Database:
     in an asyncio queue instead costs nothing: with eight lifters' updates at once the
     coach spent 6.5 ms of CPU per set report, and 4.7 ms with this queue, as much as
     handling updates one by one (BENCHMARKS.md). Other processes still wait in SQLite.
+    A transaction that waits `timeout` seconds for its turn fails with TimeoutError
+    ("try again"), so one stuck call cannot hold every lifter's update behind it.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.timeout = timeout
         self._sqlite_turn = asyncio.Lock() if self.is_sqlite else None
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> Database:
-        return cls(make_engine(url, **kwargs))
+    def from_url(cls, url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) -> Database:
+        return cls(make_engine(url, timeout=timeout, **kwargs), timeout=timeout)
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,8 +137,21 @@ class Database:
         async with self._turn(), self.sessions.begin() as session:
             yield session
 
-    def _turn(self) -> AbstractAsyncContextManager[object]:
-        return self._sqlite_turn or nullcontext()
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        turn = self._sqlite_turn
+        if turn is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                await turn.acquire()
+        except TimeoutError:
+            raise TimeoutError(f"no turn at the database within {self.timeout} s") from None
+        try:
+            yield
+        finally:
+            turn.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

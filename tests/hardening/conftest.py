@@ -28,6 +28,7 @@ from tests.harness import TEST_TOKEN, BotHarness
 
 BOT_API_TIMEOUT = 1.0  # seconds before a hung Bot API call counts as timed out
 POLL_TIMEOUT = 1  # getUpdates long poll, so a hung poll times out after 2 s, not 15
+DATABASE_TIMEOUT = 2.0  # seconds a call to the proxied PostgreSQL may take
 
 
 class FastTimeoutHarness(BotHarness):
@@ -104,7 +105,10 @@ async def proxied_postgres(
     name = f"coach-hardening-{uuid.uuid4().hex[:8]}"
     url = server.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     settings = {"search_path": postgres_schema, "application_name": name}
-    db = Database(make_engine(url, connect_args={"server_settings": settings}, pool_size=5))
+    engine = make_engine(
+        url, timeout=DATABASE_TIMEOUT, connect_args={"server_settings": settings}, pool_size=5
+    )
+    db = Database(engine, timeout=DATABASE_TIMEOUT)
     try:
         yield db, proxy, name
     finally:

@@ -4,6 +4,9 @@ Only the connections that go through it are affected, so other tests sharing the
 PostgreSQL server carry on. `cut()` drops every connection and refuses new ones until
 `restore()`; `cut_on(pattern)` does the same the moment a client sends bytes containing
 `pattern` (before they reach the server), to fail a transaction halfway through.
+`black_hole()` is a partition that drops packets: nothing is forwarded and nothing is
+closed, new connections are accepted and go nowhere, until `restore()` delivers what
+was held (as TCP's retransmissions would once the network heals).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class TcpProxy:
         self._open: set[asyncio.StreamWriter] = set()
         self._trigger: bytes | None = None
         self.tripped = asyncio.Event()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     async def start(self) -> None:
         """Listen (on a free port the first time, on the same port after a cut)."""
@@ -35,9 +40,14 @@ class TcpProxy:
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def restore(self) -> None:
-        """Accept connections again after a cut."""
+        """Accept connections again after a cut; forward again after a black hole."""
+        self._flowing.set()
         if self._server is None:
             await self.start()
+
+    def black_hole(self) -> None:
+        """Stop forwarding in both directions, closing nothing."""
+        self._flowing.clear()
 
     def cut(self) -> None:
         """Drop every open connection at once and refuse new ones."""
@@ -56,10 +66,13 @@ class TcpProxy:
     async def close(self) -> None:
         """Stop for good."""
         self.cut()
+        self._flowing.set()  # connections held in a black hole find themselves closed
 
     async def _handle(
         self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter
     ) -> None:
+        self._open.add(client_out)
+        await self._flowing.wait()
         try:
             server_in, server_out = await asyncio.open_connection(
                 self.target_host, self.target_port
@@ -68,7 +81,7 @@ class TcpProxy:
             client_out.transport.abort()
             return
         self.connections_made += 1
-        self._open.update((client_out, server_out))
+        self._open.add(server_out)
         await asyncio.gather(
             self._pipe(client_in, server_out, upstream=True),
             self._pipe(server_in, client_out, upstream=False),
@@ -91,6 +104,7 @@ class TcpProxy:
                     return
                 if upstream and self._trigger is not None:
                     tail = (tail + data)[-len(self._trigger) :]
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         writer.transport.abort()

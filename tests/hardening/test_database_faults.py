@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from bot.db.engine import Database, make_engine
 from bot.db.models import HandledUpdate, Workout, WorkoutSet
 from bot.localapi import BotApiEmulator
+from bot.processing import DEFAULT_CONCURRENCY
 from bot.texts import common as common_texts
 from tests.conftest import POSTGRES_URL
 from tests.hardening.conftest import record_errors, wait_handled
@@ -39,14 +40,20 @@ async def position(bot: BotHarness) -> tuple[list[int], int, str]:
         return list(sets), workout.current_set, workout.awaiting
 
 
+async def log_first_set(bot: BotHarness) -> tuple[list[int], int, str]:
+    """Start the workout and log its first set; the position that leaves."""
+    await bot.say("/workout")
+    await bot.say("225")
+    assert "Logged set 1:" in texts(await bot.say("6 2"))
+    return await position(bot)
+
+
 async def test_restarted_database_connections_are_replaced_unnoticed(
     bot: BotHarness, proxied_postgres: tuple[Database, TcpProxy, str]
 ) -> None:
     _, _, application_name = proxied_postgres
     errors = record_errors(bot.app)
-    await bot.say("/workout")
-    await bot.say("225")
-    assert "Logged set 1:" in texts(await bot.say("6 2"))
+    await log_first_set(bot)
 
     admin = make_engine(POSTGRES_URL)
     async with admin.begin() as connection:
@@ -70,10 +77,7 @@ async def test_database_out_of_reach_mid_update_leaves_nothing_half_written(
     bot: BotHarness, proxied_postgres: tuple[Database, TcpProxy, str]
 ) -> None:
     _, proxy, _ = proxied_postgres
-    await bot.say("/workout")
-    await bot.say("225")
-    assert "Logged set 1:" in texts(await bot.say("6 2"))
-    before = await position(bot)
+    before = await log_first_set(bot)
 
     # Fresh connections (so the insert is sent as text), then cut the database off the
     # moment the set's INSERT is on its way: the transaction has already written the
@@ -95,3 +99,26 @@ async def test_database_out_of_reach_mid_update_leaves_nothing_half_written(
     reply = texts(await bot.say("5 2"))
     assert "Logged set 2: 235 lb x 5 (2 left)" in reply
     assert await position(bot) == ([1, 2], 3, "reps")
+
+
+async def test_a_database_that_drops_packets_gets_try_again_and_stalls_no_one(
+    bot: BotHarness, proxied_postgres: tuple[Database, TcpProxy, str]
+) -> None:
+    """A partition that drops packets (nothing refused, nothing closed): the pooled
+    connections' pre-ping and the statements themselves time out, so the lifter and
+    more lifters than there are processing slots each hear "try again"."""
+    _, proxy, _ = proxied_postgres
+    before = await log_first_set(bot)
+
+    proxy.black_hole()
+    others = range(LIFTER + 1, LIFTER + 1 + 2 * DEFAULT_CONCURRENCY)
+    sent = [await bot.emulator.send_text(LIFTER, "5 2")]
+    sent += [await bot.emulator.send_text(user, "/workout") for user in others]
+    for update_id in sent:
+        await wait_handled(bot, update_id)
+    for user in (LIFTER, *others):
+        assert texts(bot.new_messages(user)) == common_texts.DB_UNAVAILABLE
+
+    await proxy.restore()
+    assert await position(bot) == before
+    assert "Logged set 2: 235 lb x 5 (2 left)" in texts(await bot.say("5 2"))
