@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, keyboard, send
 from bot.replies import Outcome, Reply
 from bot.scheduling.timers import cancel_rest
@@ -121,10 +122,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """[Older]/[Newer], [Import]/[Cancel], [Delete everything]/[Keep my data]."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    prefix, _, rest = (query.data or "").partition(":")
-    owner, _, args = rest.partition(":")
+    parsed = callback_data.parse_any(query.data)
+    if parsed is None:
+        await acknowledge(query, common_texts.STALE_BUTTON)
+        return
+    prefix, (owner, *values) = parsed
+    args = ":".join(str(value) for value in values)
     user_id = update.effective_user.id
-    if owner != str(user_id):
+    if owner != user_id:
         await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
         return
     await acknowledge(query)

@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, send, show
 from bot.handlers.workout import lifter
 from bot.replies import Reply
@@ -47,7 +48,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     await acknowledge(query)
-    if chat.type != ChatType.PRIVATE:  # plan buttons only exist in the lifter's own chat
+    forged = callback_data.parse(query.data, PREFIX, callback_data.PLAN) is None
+    if forged or chat.type != ChatType.PRIVATE:  # plan buttons: only in the lifter's chat
         answer = PlanAnswer(Reply(common_texts.STALE_BUTTON), in_place=False)
     else:
         answer = await service(context).on_button(lifter(update), query.data or "")

@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise
 from bot.coach.lookup import find_exercise
+from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, send
 from bot.replies import Button, Reply, row
 from bot.texts import common as common_texts
@@ -54,7 +55,8 @@ async def howto_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = update.callback_query
     assert query is not None
     await acknowledge(query)
-    exercise = EXERCISES_BY_KEY.get((query.data or "").removeprefix(f"{PREFIX}:"))
+    values = callback_data.parse(query.data, PREFIX, callback_data.HOWTO)
+    exercise = EXERCISES_BY_KEY.get(str(values[0])) if values else None
     reply = Reply(common_texts.STALE_BUTTON if exercise is None else texts.cue_card(exercise))
     await _reply(update, context, reply)
 

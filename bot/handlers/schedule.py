@@ -10,13 +10,21 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, show
 from bot.handlers.text import TextInput
 from bot.handlers.workout import deliver, lifter, private_only
 from bot.handlers.workout import service as workout_service
 from bot.scheduling.dispatcher import arm
 from bot.services.container import services
-from bot.services.schedule import ASK_TIME, ASK_ZONE, PREFIX, ScheduleAnswer, ScheduleService
+from bot.services.schedule import (
+    ASK_TIME,
+    ASK_ZONE,
+    PREFIX,
+    STALE,
+    ScheduleAnswer,
+    ScheduleService,
+)
 from bot.texts import common as common_texts
 
 
@@ -46,8 +54,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A schedule button, or a reminder's [Start workout]; only its owner may press it."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split(":")
-    action, owner, args = (parts[1], parts[2], parts[3:]) if len(parts) >= 3 else ("", "", [])
+    values = callback_data.parse(query.data, PREFIX, callback_data.SCHEDULE)
+    if values is None:
+        await acknowledge(query)
+        await _apply(update, context, STALE)
+        return
+    action, owner, *args = (str(value) for value in values)
     me = lifter(update)
     if owner != str(me.user_id):
         await acknowledge(query, common_texts.NOT_YOUR_BUTTON)

@@ -11,6 +11,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, send
 from bot.replies import Outcome
 from bot.scheduling.timers import cancel_rest, schedule_rest
@@ -79,9 +80,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     await acknowledge(query)
-    await deliver(
-        update, context, await service(context).on_button(lifter(update), query.data or "")
-    )
+    if callback_data.parse(query.data, PREFIX, callback_data.WORKOUT) is None:
+        outcome = Outcome().say(common_texts.STALE_BUTTON)
+    else:
+        outcome = await service(context).on_button(lifter(update), query.data or "")
+    await deliver(update, context, outcome)
 
 
 async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
