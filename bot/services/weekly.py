@@ -19,7 +19,7 @@ from bot.db.engine import Database
 from bot.db.models import UserSettings, WorkoutSet
 from bot.db.users import get_settings
 from bot.replies import Reply
-from bot.services.history import exercise_name
+from bot.services.history import exercise_name, number_text
 from bot.services.preferences import zone_of
 from bot.services.schedule import plan_lines
 from bot.services.workout import user_plan
@@ -73,7 +73,7 @@ def _summary(
         lines = [texts.WEEK_TITLE.format(workouts=texts.workouts(workouts)), ""]
         lines.append(texts.WEEK_MUSCLES)
         lines += [
-            texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=count)
+            texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=number_text(count))
             for key, count in hard_sets_per_muscle(logged).items()
         ]
         records = new_records(before, logged, unit)
