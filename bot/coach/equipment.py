@@ -40,12 +40,19 @@ class Loading(StrEnum):
 
 
 def loading_of(load_class: LoadClass, exercise_key: str | None = None) -> Loading:
-    """The way an exercise is loaded; a landmine lift is a barbell lift logged as plates."""
+    """The way an exercise is loaded; a landmine lift is a barbell lift logged as plates.
+
+    A barbell lift whose key is not given gets the plates-only ladder: it never invents
+    a jump up to the empty bar for a lift that might be logged as plates (a 25 lb
+    Meadows row must not become 45 lb). Pass the key to get the empty-bar floor.
+    """
     if load_class is LoadClass.DUMBBELL:
         return Loading.DUMBBELL
     if load_class is LoadClass.CABLE:
         return Loading.STACK
-    return Loading.LANDMINE if exercise_key in LANDMINE_EXERCISES else Loading.BAR
+    if exercise_key is None or exercise_key in LANDMINE_EXERCISES:
+        return Loading.LANDMINE
+    return Loading.BAR
 
 
 _DEFAULTS: dict[Unit, tuple[Decimal, Decimal, Decimal, Decimal]] = {
@@ -185,6 +192,29 @@ class Equipment:
         if low is not None and high is not None:
             return high - low
         return ladder.step
+
+
+def custom_equipment(
+    unit: Unit,
+    *,
+    bar: Decimal | None = None,
+    plate_pair: Decimal | None = None,
+    dumbbell_step: Decimal | None = None,
+    dumbbells: Sequence[Decimal] = (),
+    stack_step: Decimal | None = None,
+    stack_top: Decimal | None = None,
+) -> Equipment:
+    """The unit's common gym with whatever the lifter has set (None keeps the default)."""
+    kit = Equipment.defaults(unit)
+    return Equipment(
+        unit=unit,
+        bar=kit.bar if bar is None else bar,
+        plate_pair=kit.plate_pair if plate_pair is None else plate_pair,
+        dumbbell_step=kit.dumbbell_step if dumbbell_step is None else dumbbell_step,
+        stack_step=kit.stack_step if stack_step is None else stack_step,
+        stack_top=stack_top,
+        dumbbells=owned_dumbbells(dumbbells),
+    )
 
 
 def owned_dumbbells(weights: Sequence[Decimal]) -> tuple[Decimal, ...]:

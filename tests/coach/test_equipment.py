@@ -6,7 +6,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.coach.catalog import LoadClass
-from bot.coach.equipment import Equipment, EquipmentError, Loading, loading_of, owned_dumbbells
+from bot.coach.equipment import (
+    Equipment,
+    EquipmentError,
+    Loading,
+    custom_equipment,
+    loading_of,
+    owned_dumbbells,
+)
 from bot.coach.units import Unit
 
 LB, KG = Unit.LB, Unit.KG
@@ -87,7 +94,7 @@ def test_impossible_equipment_is_refused(change: dict[str, object]) -> None:
         (LoadClass.BARBELL, "t_bar_row", LANDMINE),
         (LoadClass.DUMBBELL, "rear_lateral_raise", DUMBBELL),
         (LoadClass.CABLE, "face_pull", STACK),
-        (LoadClass.BARBELL, None, BAR),
+        (LoadClass.BARBELL, None, LANDMINE),  # unknown: never a jump up to the bar
     ],
 )
 def test_loading_of(load_class: LoadClass, key: str | None, loading: Loading) -> None:
@@ -112,3 +119,11 @@ def test_every_rounded_load_can_be_built(
     assert abs(near - weight) <= kit.step_at(weight, loading) or weight < kit.minimum(loading)
     up = kit.above(weight, loading)
     assert up is not None and up > weight and kit.loadable(up, loading)
+
+
+def test_custom_equipment_keeps_defaults_for_what_is_not_set() -> None:
+    kit = custom_equipment(KG, bar=D(15), dumbbells=[D(24), D(8), D(16)], stack_top=D(90))
+    assert kit == replace(
+        Equipment.defaults(KG), bar=D(15), dumbbells=(D(8), D(16), D(24)), stack_top=D(90)
+    )
+    assert custom_equipment(LB) == Equipment.defaults(LB)
