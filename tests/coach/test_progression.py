@@ -528,3 +528,39 @@ def test_a_barbell_lift_without_its_key_never_jumps_up_to_the_bar() -> None:
     """The services that don't say which lift (yet) get the plates-only ladder."""
     assert suggest("25", 10, 1, rep_range=(8, 10)).weight == 30
     assert suggest("45", 5, 0, rep_range=(8, 10), exercise_key="meadows_row").weight == 40
+
+
+@pytest.mark.parametrize(
+    ("load_class", "weight", "reps", "rir", "rep_range", "expected", "decision"),
+    [
+        # The audit's barbell cases in kilograms.
+        (BARBELL, "100", 5, 0, (4, 6), ("100", 5), HOLD),
+        (BARBELL, "100", 0, 0, (4, 6), ("90", 4), DEC),
+        (BARBELL, "100", 10, 3, (4, 6), ("110", 4), INC),
+        (BARBELL, "60", 8, 3, (6, 12), ("60", 9), MORE),
+        (BARBELL, "100", 6, 2, (4, 6), ("105", 4), INC),
+        # Never past failure on dumbbells and cables too.
+        (DUMBBELL, "20", 9, 0, (8, 10), ("20", 9), HOLD),
+        (CABLE, "30", 11, 1, (10, 12), ("30", 11), HOLD),
+        (CABLE, "30", 10, 2, (10, 12), ("30", 11), MORE),
+    ],
+)
+def test_audit_cases_in_kilograms(
+    load_class: LoadClass,
+    weight: str,
+    reps: int,
+    rir: int,
+    rep_range: tuple[int, int],
+    expected: tuple[str, int],
+    decision: Decision,
+) -> None:
+    s = suggest(
+        weight,
+        reps,
+        rir,
+        unit=KG,
+        load_class=load_class,
+        rep_range=rep_range,
+        exercise_key="deadlift" if load_class is BARBELL else None,
+    )
+    assert (s.weight, s.target_reps, s.decision) == (Decimal(expected[0]), expected[1], decision)
