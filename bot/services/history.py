@@ -19,7 +19,7 @@ from bot.coach.anatomy import MUSCLES_BY_KEY
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
 from bot.coach.records import epley, personal_records
-from bot.coach.summary import hard_set_weeks
+from bot.coach.summary import WEEKLY_GUIDE, hard_set_weeks
 from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
@@ -180,7 +180,8 @@ class HistoryService:
             )
             for key, count in weeks.this_week.hard_sets
         ]
-        return Reply("\n".join([*lines, "", texts.WEEK_HARD_SETS_NOTE]))
+        note = texts.WEEK_HARD_SETS_NOTE.format(lo=WEEKLY_GUIDE[0], hi=WEEKLY_GUIDE[1])
+        return Reply("\n".join([*lines, "", note]))
 
     async def turn_page(self, user_id: int, args: str) -> Reply:
         """An [Older]/[Newer] press (`<offset>:<exercise key>`): the page to show instead."""
