@@ -2,7 +2,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.coach.catalog import LoadClass
@@ -101,6 +101,7 @@ def test_loading_of(load_class: LoadClass, key: str | None, loading: Loading) ->
     assert loading_of(load_class, key) is loading
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow machines
 @given(
     weight=st.decimals(min_value=0, max_value=800, places=2),
     unit=st.sampled_from(Unit),

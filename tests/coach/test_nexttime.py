@@ -2,7 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.coach.catalog import LoadClass, RepRange
@@ -114,6 +114,7 @@ def test_best_set_prefers_target_effort() -> None:
     assert best_set(session, Equipment.defaults(LB)).weight == 225
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow machines
 @given(
     st.lists(
         st.tuples(

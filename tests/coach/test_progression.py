@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.coach.catalog import EXERCISES, Exercise, LoadClass, RepRange
@@ -464,6 +464,7 @@ def equipment(draw: st.DrawFn, unit: Unit) -> Equipment:
     )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow machines
 @given(
     lo=st.integers(1, 30),
     span=st.integers(0, 10),

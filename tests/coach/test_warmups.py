@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.coach.catalog import EXERCISES, Exercise, LoadClass
@@ -65,6 +65,7 @@ def test_other_lifts_get_two_lighter_sets(
     assert ramp(weight, load_class=load_class, key=key) == expected
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow machines
 @given(
     working=st.decimals(min_value=0, max_value=600, places=1),
     exercise=st.sampled_from(EXERCISES),
@@ -82,6 +83,7 @@ def test_every_ramp_climbs_on_loadable_weights_below_the_work(
     assert [w.reps for w in found] == sorted((w.reps for w in found), reverse=True)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow machines
 @given(
     working=st.lists(
         st.tuples(
