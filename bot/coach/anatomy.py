@@ -1,6 +1,8 @@
 """The upper-back muscles and their jobs, each linked to the exercises that train it.
 
 Which exercises train a muscle is derived from the catalog, so the two can never disagree.
+The serratus posterior is listed because the article names it, but it is a breathing
+helper: no exercise in the catalog trains it, so it has none.
 """
 
 from collections.abc import Mapping
@@ -54,7 +56,8 @@ _DESCRIPTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "serratus_posterior",
         "Serratus posterior",
-        "Helpers over your ribs, upper and lower, that raise and lower the ribs as you breathe.",
+        "Thin helpers over your ribs, upper and lower, that raise and lower the ribs as you"
+        " breathe. No lift here trains them directly, deadlifts included.",
     ),
 )
 

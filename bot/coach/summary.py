@@ -1,10 +1,17 @@
 """End-of-workout and weekly numbers: sets, reps, volume, best sets, hard sets per muscle.
 
 Warm-ups are left out of every count: they prepare, they don't train.
+
+A hard set ends 3 or fewer reps short of failure (or says nothing about it). It counts
+one set for each muscle that mainly moves the weight and half a set for each helping
+muscle: a barbell row is a full set for the rhomboids and traps and half a set for the
+rear delts. Volume studies often land on about 10-20 hard sets per muscle per week
+(``WEEKLY_GUIDE``): a guide to read a week by, not a rule.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.coach.anatomy import MUSCLES
@@ -13,6 +20,8 @@ from bot.coach.records import LoggedSet, epley
 from bot.coach.units import Unit, convert
 
 HARD_SET_MAX_RIR = 3
+SECONDARY_SHARE = Decimal("0.5")
+WEEKLY_GUIDE = (10, 20)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +76,50 @@ def summarize(sets: Sequence[LoggedSet], unit: Unit) -> WorkoutSummary:
     )
 
 
-def hard_sets_per_muscle(sets: Sequence[LoggedSet]) -> dict[str, int]:
-    """Hard sets (not warm-up, 3 or fewer reps left or unknown) per primary muscle.
+def hard_sets_per_muscle(sets: Sequence[LoggedSet]) -> dict[str, Decimal]:
+    """Hard sets per muscle: 1 for a main mover, 0.5 for a helper; warm-ups never count.
 
-    Every muscle appears, in anatomy order, so a week that skipped one shows a zero.
+    Every muscle an exercise trains appears, in anatomy order, so a week that skipped one
+    shows a zero.
     """
-    counts = {muscle.key: 0 for muscle in MUSCLES}
+    counts = {muscle.key: Decimal(0) for muscle in MUSCLES if muscle.exercises}
     for logged in sets:
         if logged.warmup or (logged.rir is not None and logged.rir > HARD_SET_MAX_RIR):
             continue
-        for muscle in get_exercise(logged.exercise_key).primary_muscles:
+        exercise = get_exercise(logged.exercise_key)
+        for muscle in exercise.primary_muscles:
             counts[muscle] += 1
+        for muscle in exercise.secondary_muscles:
+            counts[muscle] += SECONDARY_SHARE
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class WeekCount:
+    """Hard sets per muscle (anatomy order) over the days ``first`` to ``last``."""
+
+    first: date
+    last: date
+    hard_sets: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HardSetWeeks:
+    """This week so far (Monday to today) and all of last week, for ``/history week``."""
+
+    this_week: WeekCount
+    last_week: WeekCount
+
+
+def _week(sets: Sequence[LoggedSet], first: date, last: date) -> WeekCount:
+    inside = [s for s in sets if first <= s.performed_on <= last]
+    return WeekCount(first, last, tuple(hard_sets_per_muscle(inside).items()))
+
+
+def hard_set_weeks(sets: Sequence[LoggedSet], today: date) -> HardSetWeeks:
+    """Hard sets per muscle this week so far and last week, weeks starting on Monday."""
+    monday = today - timedelta(days=today.weekday())
+    return HardSetWeeks(
+        this_week=_week(sets, monday, today),
+        last_week=_week(sets, monday - timedelta(days=7), monday - timedelta(days=1)),
+    )

@@ -1,6 +1,7 @@
 """/howto, /exercises, /muscles, /tips and the [How to] buttons: read-only, any chat, any time.
 
-Nothing here reads or writes the database, so a lifter mid-workout keeps their exact place.
+Nothing here writes the database, so a lifter mid-workout keeps their exact place; /tips
+only reads the lifter's unit to speak it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise
 from bot.coach.lookup import find_exercise
+from bot.coach.units import Unit
 from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, send
 from bot.replies import Button, Reply, row
+from bot.services.container import services
+from bot.services.preferences import lifter_unit
 from bot.texts import common as common_texts
 from bot.texts import reference as texts
 
@@ -72,8 +76,10 @@ async def muscles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def tips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """How to progress."""
-    await _reply(update, context, Reply(texts.tip_list()))
+    """How to progress, in the lifter's unit."""
+    user = update.effective_user
+    unit = Unit.LB if user is None else await lifter_unit(services(context).db, user.id)
+    await _reply(update, context, Reply(texts.tip_list(unit)))
 
 
 def build_reference_handlers() -> list[BaseHandler]:

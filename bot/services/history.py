@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from bot.charts import MIN_POINTS, ProgressPoint, render_progress_chart
 from bot.clock import Clock
+from bot.coach.anatomy import MUSCLES_BY_KEY
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
 from bot.coach.records import epley, personal_records
+from bot.coach.summary import WEEKLY_GUIDE, hard_set_weeks
 from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
@@ -51,6 +53,12 @@ def exercise_name(key: str) -> str:
 def day_text(day: dt.date) -> str:
     """'Mon 15 Jan 2024'."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    """'Mon 6 Jan' or 'Mon 30 Dec - Sun 5 Jan'."""
+    days = [f"{day:%a} {day.day} {day:%b}" for day in sorted({first, last})]
+    return " - ".join(days)
 
 
 def number_text(value: Decimal) -> str:
@@ -138,7 +146,10 @@ class HistoryService:
         self.clock = clock
 
     async def history(self, user_id: int, query: str) -> Outcome:
-        """`/history [exercise]`: the newest page of workouts, or of one exercise's sessions."""
+        """`/history [exercise | week]`: the newest page of workouts, of one exercise's
+        sessions, or the week's hard sets per muscle."""
+        if query.strip().casefold() == texts.WEEK_WORD:
+            return Outcome(replies=[await self.week(user_id)])
         key = None
         if query.strip():
             found = resolve_exercise(query)
@@ -146,6 +157,31 @@ class HistoryService:
                 return Outcome().say(found)
             key = found.key
         return Outcome(replies=[await self.page(user_id, 0, key)])
+
+    async def week(self, user_id: int) -> Reply:
+        """`/history week`: hard sets per muscle this week so far and last week."""
+        async with self.db.transaction() as session:
+            settings = await get_settings(session, user_id)
+            stored = await repo.history_sets(session, user_id)
+        zone = zone_of(settings)
+        today = local_day(self.clock.now(), zone)
+        weeks = hard_set_weeks([as_logged(s, zone) for s in stored], today)
+        last = dict(weeks.last_week.hard_sets)
+        lines = [
+            texts.WEEK_HARD_SETS_TITLE.format(
+                this=_span(weeks.this_week.first, weeks.this_week.last),
+                last=_span(weeks.last_week.first, weeks.last_week.last),
+            ),
+            "",
+        ]
+        lines += [
+            texts.WEEK_HARD_SETS_LINE.format(
+                name=MUSCLES_BY_KEY[key].name, this=number_text(count), last=number_text(last[key])
+            )
+            for key, count in weeks.this_week.hard_sets
+        ]
+        note = texts.WEEK_HARD_SETS_NOTE.format(lo=WEEKLY_GUIDE[0], hi=WEEKLY_GUIDE[1])
+        return Reply("\n".join([*lines, "", note]))
 
     async def turn_page(self, user_id: int, args: str) -> Reply:
         """An [Older]/[Newer] press (`<offset>:<exercise key>`): the page to show instead."""

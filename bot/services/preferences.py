@@ -6,7 +6,9 @@ import datetime as dt
 
 from bot.coach.timing import ScheduleError, parse_zone
 from bot.coach.units import Unit
+from bot.db.engine import Database
 from bot.db.models import UserSettings
+from bot.db.users import get_settings
 
 
 def zone_of(settings: UserSettings | None) -> dt.tzinfo:
@@ -22,3 +24,9 @@ def zone_of(settings: UserSettings | None) -> dt.tzinfo:
 def unit_of(settings: UserSettings | None) -> Unit:
     """The lifter's unit (lb for someone the bot has never met)."""
     return Unit(settings.unit) if settings is not None else Unit.LB
+
+
+async def lifter_unit(db: Database, user_id: int) -> Unit:
+    """The unit a lifter trains in, read in its own short transaction (lb for a stranger)."""
+    async with db.transaction() as session:
+        return unit_of(await get_settings(session, user_id))

@@ -12,14 +12,14 @@ from decimal import Decimal
 
 from bot.coach.anatomy import MUSCLES_BY_KEY
 from bot.coach.records import Record, RecordKind, new_records
-from bot.coach.summary import hard_sets_per_muscle
+from bot.coach.summary import WEEKLY_GUIDE, hard_sets_per_muscle
 from bot.coach.units import Unit, format_weight
 from bot.db import workouts as repo
 from bot.db.engine import Database
 from bot.db.models import UserSettings, WorkoutSet
 from bot.db.users import get_settings
 from bot.replies import Reply
-from bot.services.history import exercise_name
+from bot.services.history import exercise_name, number_text
 from bot.services.preferences import zone_of
 from bot.services.schedule import plan_lines
 from bot.services.workout import user_plan
@@ -71,9 +71,9 @@ def _summary(
         logged = [repo.as_logged(s, zone) for s in week]
         workouts = len({s.workout_id for s in week})
         lines = [texts.WEEK_TITLE.format(workouts=texts.workouts(workouts)), ""]
-        lines.append(texts.WEEK_MUSCLES)
+        lines.append(texts.WEEK_MUSCLES.format(lo=WEEKLY_GUIDE[0], hi=WEEKLY_GUIDE[1]))
         lines += [
-            texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=count)
+            texts.WEEK_MUSCLE.format(name=MUSCLES_BY_KEY[key].name, sets=number_text(count))
             for key, count in hard_sets_per_muscle(logged).items()
         ]
         records = new_records(before, logged, unit)

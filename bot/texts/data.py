@@ -23,6 +23,14 @@ IMPORTED = " (imported)"
 WARMUP = " (warm-up)"
 BUTTON_OLDER = "Older"
 BUTTON_NEWER = "Newer"
+WEEK_WORD = "week"  # `/history week`
+WEEK_HARD_SETS_TITLE = "Hard sets per muscle, this week so far ({this}) and last week ({last}):"
+WEEK_HARD_SETS_LINE = "{name}: {this} · last week {last}"
+WEEK_HARD_SETS_NOTE = (
+    "A hard set ends 3 or fewer reps short of failure; warm-ups don't count. A muscle "
+    "that mainly moves the weight gets 1 set, a helping muscle half. About {lo}-{hi} hard "
+    "sets per muscle a week is a common guide, not a rule."
+)
 
 # -- /prs ------------------------------------------------------------------------------------
 RECORDS_TITLE = "Your records (warm-ups don't count):"

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from bot.coach.anatomy import MUSCLES, MUSCLES_BY_KEY
 from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise, LoadClass
-from bot.coach.tips import TIPS
+from bot.coach.tips import tips_for
+from bot.coach.units import Unit
 
 CHOOSE = "Which exercise? Tap one for its form cues."
 AMBIGUOUS = "A few exercises fit that. Which one?"
@@ -69,18 +70,15 @@ def muscle_list() -> str:
     """Each muscle group with its job and the exercises that train it."""
     lines = [MUSCLES_TITLE]
     for muscle in MUSCLES:
-        lines += [
-            "",
-            muscle.name,
-            muscle.job,
-            MUSCLE_TRAINED_BY.format(names=_exercise_names(muscle.exercises)),
-        ]
+        lines += ["", muscle.name, muscle.job]
+        if muscle.exercises:
+            lines.append(MUSCLE_TRAINED_BY.format(names=_exercise_names(muscle.exercises)))
     return "\n".join(lines)
 
 
-def tip_list() -> str:
-    """The coaching tips, numbered."""
+def tip_list(unit: Unit = Unit.LB) -> str:
+    """The coaching tips, numbered, in the lifter's unit."""
     lines = [TIPS_TITLE]
-    for number, tip in enumerate(TIPS, start=1):
+    for number, tip in enumerate(tips_for(unit), start=1):
         lines += ["", f"{number}. {tip.title}", tip.text]
     return "\n".join(lines)

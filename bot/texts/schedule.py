@@ -45,7 +45,7 @@ BUTTON_RESUME = "Resume workout"
 
 WEEK_TITLE = "Your week: {workouts}."
 WEEK_EMPTY = "Your week: no workouts logged. A fresh start is one /workout away."
-WEEK_MUSCLES = "Hard sets per muscle:"
+WEEK_MUSCLES = "Hard sets per muscle (helping muscles count half; {lo}-{hi} is a common guide):"
 WEEK_MUSCLE = "{name}: {sets}"
 WEEK_RECORDS = "New records:"
 WEEK_RECORD_E1RM = "{name}: estimated max {load}"

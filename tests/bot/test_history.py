@@ -191,3 +191,55 @@ async def test_warm_ups_never_make_a_record_or_a_chart_point(bot: BotHarness) ->
 async def test_data_commands_stay_private_in_groups(bot: BotHarness) -> None:
     reply = await bot.say("/history", chat_id=-100200)
     assert "message me directly" in texts(reply)
+
+
+async def test_history_week_counts_hard_sets_per_muscle_this_week_and_last(
+    bot: BotHarness,
+) -> None:
+    """On a Wednesday: Monday's sets are this week, last Monday to Sunday's are last week."""
+    now = bot.clock.now()
+    wednesday = (now + dt.timedelta(days=(2 - now.weekday()) % 7 + 7)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    bot.clock.advance(wednesday - now)
+    sets = [
+        ("barbell_row", wednesday - dt.timedelta(days=2), 1, False),  # this Monday
+        ("barbell_row", wednesday - dt.timedelta(days=2), None, True),  # its warm-up
+        ("face_pull", wednesday, 5, False),  # too easy to count
+        ("deadlift", wednesday - dt.timedelta(days=3), 2, False),  # last Sunday
+        ("deadlift", wednesday - dt.timedelta(days=9), 2, False),  # last Monday
+        ("deadlift", wednesday - dt.timedelta(days=10), 2, False),  # the week before
+    ]
+    async with bot.db.transaction() as session:
+        await ensure_user(session, LIFTER, "Lifter", bot.clock.now())
+        workout = Workout(user_id=LIFTER, status="finished", started_at=wednesday)
+        session.add(workout)
+        await session.flush()
+        for number, (key, at, rir, warmup) in enumerate(sets, start=1):
+            session.add(
+                WorkoutSet(
+                    user_id=LIFTER,
+                    workout_id=workout.id,
+                    exercise_key=key,
+                    set_number=number,
+                    weight=Decimal(100),
+                    unit="lb",
+                    reps=8,
+                    rir=rir,
+                    performed_at=at,
+                    warmup=warmup,
+                )
+            )
+    reply = texts(await bot.say("/history week"))
+    monday = wednesday - dt.timedelta(days=2)
+    assert reply.startswith(
+        f"Hard sets per muscle, this week so far ({monday:%a} {monday.day} {monday:%b} - "
+    )
+    # A barbell row: rhomboids and traps 1 each, rear delts, teres, erectors half.
+    # Two deadlifts last week: erectors and traps 2 each, rhomboids 1 (half each).
+    assert "Rhomboids: 1 · last week 1" in reply
+    assert "Trapezius (traps): 1 · last week 2" in reply
+    assert "Erector spinae: 0.5 · last week 2" in reply
+    assert "Rear deltoids: 0.5 · last week 0" in reply
+    assert "Serratus posterior" not in reply
+    assert "10-20 hard sets per muscle a week is a common guide" in reply

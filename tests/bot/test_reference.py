@@ -90,6 +90,16 @@ async def test_exercises_muscles_and_tips(bot: BotHarness) -> None:
     assert all(tip.title in tips and tip.text in tips for tip in TIPS)
 
 
+async def test_tips_and_muscles_speak_the_lifters_unit_and_the_anatomy(bot: BotHarness) -> None:
+    await bot.say("/units kg")
+    tips = texts(await bot.say("/tips"))
+    assert "add 5 kg to a bar" in tips and "take 2.5 kg off" in tips and " lb" not in tips
+    anatomy = texts(await bot.say("/muscles"))
+    serratus = anatomy.split("Serratus posterior")[1]
+    assert "Trained by" not in serratus and "No lift here trains them directly" in serratus
+    assert "Infraspinatus" in anatomy and "Trained by: Face pull" in anatomy
+
+
 async def test_reference_mid_workout_keeps_the_lifters_place(bot: BotHarness) -> None:
     await bot.say("/workout")
     await bot.say("225")

@@ -307,7 +307,9 @@ async def test_weekly_summary_on_sunday_and_turned_off(bot: BotHarness) -> None:
     move_to(bot.clock, dt.datetime(2025, 1, 12, 19, 1, tzinfo=dt.UTC))
     summary = await fire(bot)
     assert "Your week: 1 workout." in summary
-    assert "Erector spinae: 1" in summary and "Rhomboids: 0" in summary
+    assert "Erector spinae: 1\n" in summary and "Teres major and minor: 0\n" in summary
+    assert "Rhomboids: 0.5\n" in summary  # a helper in the deadlift: half a set
+    assert "10-20 is a common guide" in summary
     assert "Next week's loads:" in summary and "Deadlift 3 x 4-6 @ 235 lb" in summary
 
     assert "Pick one day" in texts(await bot.say("/schedule summary sat sun 18:00"))

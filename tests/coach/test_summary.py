@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from bot.coach.records import LoggedSet
-from bot.coach.summary import hard_sets_per_muscle, summarize
+from bot.coach.summary import hard_set_weeks, hard_sets_per_muscle, summarize
 from bot.coach.units import Unit
 
 LB, KG = Unit.LB, Unit.KG
@@ -65,21 +65,25 @@ def test_an_empty_workout_sums_to_zero(sets: list[LoggedSet]) -> None:
         ([], {}),
         (
             [logged("deadlift", "225", 5, 2)],
-            {"erector_spinae": 1, "trapezius": 1},
+            {"erector_spinae": 1, "trapezius": 1, "rhomboids": Decimal("0.5")},
         ),
         (
             [logged("face_pull", "50", 12, None), logged("face_pull", "50", 12, 3)],
-            {"rear_deltoids": 2, "infraspinatus": 2},
+            {"rear_deltoids": 2, "infraspinatus": 2, "teres": 1, "trapezius": 1, "rhomboids": 1},
         ),
         ([logged("face_pull", "50", 12, 4)], {}),
         ([logged("barbell_row", "95", 8, 1, warmup=True)], {}),
         (
             [logged("rear_lateral_raise", "20", 12, 1), logged("upright_row", "65", 10, 2)],
-            {"rear_deltoids": 2, "trapezius": 1},
+            {
+                "rear_deltoids": Decimal("1.5"),
+                "trapezius": Decimal("1.5"),
+                "rhomboids": Decimal("0.5"),
+            },
         ),
     ],
 )
-def test_hard_sets_per_muscle(sets: list[LoggedSet], expected: dict[str, int]) -> None:
+def test_hard_sets_per_muscle(sets: list[LoggedSet], expected: dict[str, Decimal]) -> None:
     counts = hard_sets_per_muscle(sets)
     assert list(counts) == [
         "trapezius",
@@ -88,6 +92,33 @@ def test_hard_sets_per_muscle(sets: list[LoggedSet], expected: dict[str, int]) -
         "teres",
         "rear_deltoids",
         "infraspinatus",
-        "serratus_posterior",
-    ]
+    ]  # no lift trains the serratus posterior, so it is not counted
     assert {muscle: n for muscle, n in counts.items() if n} == expected
+
+
+def on(day: date, key: str, rir: int | None = 1, warmup: bool = False) -> LoggedSet:
+    return LoggedSet(key, Decimal(100), LB, 8, rir, day, warmup)
+
+
+def test_this_week_so_far_and_last_week() -> None:
+    wednesday = date(2025, 1, 8)
+    sets = [
+        on(date(2024, 12, 29), "barbell_row"),  # the Sunday before last week: left out
+        on(date(2024, 12, 30), "barbell_row"),  # last Monday
+        on(date(2025, 1, 5), "barbell_row"),  # last Sunday
+        on(date(2025, 1, 5), "barbell_row", warmup=True),
+        on(date(2025, 1, 6), "face_pull"),  # this Monday
+        on(date(2025, 1, 8), "face_pull", rir=5),  # not hard
+        on(date(2025, 1, 9), "face_pull"),  # after today: not yet
+    ]
+    weeks = hard_set_weeks(sets, wednesday)
+    assert (weeks.this_week.first, weeks.this_week.last) == (date(2025, 1, 6), wednesday)
+    assert (weeks.last_week.first, weeks.last_week.last) == (date(2024, 12, 30), date(2025, 1, 5))
+    last = dict(weeks.last_week.hard_sets)
+    assert (last["rhomboids"], last["rear_deltoids"], last["erector_spinae"]) == (2, 1, 1)
+    this = dict(weeks.this_week.hard_sets)
+    assert (this["rear_deltoids"], this["rhomboids"], this["erector_spinae"]) == (
+        1,
+        Decimal("0.5"),
+        0,
+    )
