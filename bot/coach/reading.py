@@ -220,13 +220,17 @@ def echo_sets(sets: Sequence[ReadSet], unit: Unit) -> str:
 
 # -- cleaning --------------------------------------------------------------------------
 
-_UNIT_WORD = r"(?:kgs?|kilos?|kilograms?|lbs?|pounds?|#)"
+_UNIT_WORD = r"(?:kgs?|kilos?|kilograms?|lbs?|pounds?|#|k)"
 _NUM = r"\d+(?:\.\d+)?"
 _REPS_WORD = r"(?:reps?|rpes|repetitions?|r|times)"
 
 _CLEAN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(\d+) and a half\b"), r"\1.5"),
-    (re.compile(r"(\d+),(\d{1,2})(?![\d,])(?!\s*,)"), r"\1.\2"),  # decimal comma "102,5"
+    (
+        re.compile(rf"(\d+),(\d{{1,2}})(?=\s*(?:{_UNIT_WORD}|x|×|\*)(?![a-z]))"),
+        r"\1.\2",
+    ),  # "102,5 kg"
+    (re.compile(r"\bset\s*#?\s*\d+\s*[:.)-]"), " "),  # "Set 1: 175 lbs x 7" numbers the set
     (re.compile(r"\bw/\s*"), " with "),
     (re.compile(r"[×*]"), " x "),
     (re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
@@ -244,7 +248,7 @@ _NOT_A_COUNT = re.compile(
 def _clean(text: str) -> str:
     """Casefold, drop invisible marks and emoji, turn number words into digits."""
     plain = unicodedata.normalize("NFKC", text)
-    plain = "".join(c for c in plain if unicodedata.category(c)[0] not in "CS" or c in "\n#*+")
+    plain = "".join(c for c in plain if unicodedata.category(c)[0] not in "CS" or c in "\n#*+×")
     plain = " ".join(plain.casefold().replace("’", "'").split())
     plain = re.sub(r"[a-z]+'[a-z]+", lambda m: m.group().replace("'", ""), plain)
     plain = _NOT_A_COUNT.sub(lambda m: f"{m.group(1)} item" if m.group(1) else "onearm", plain)
@@ -361,11 +365,11 @@ def _take_effort(text: str) -> _Segment:
         text = text[: match.start()] + " " + text[match.end() :]
     warmup = bool(_WARMUP.search(text))
     text = _WARMUP.sub(" ", text)
-    distinct = set(found)
-    conflict = len(distinct) > 1 or any(e.rir < 0 for e in distinct)
+    conflict = len({e.rir for e in found}) > 1 or any(e.rir < 0 for e in found)
+    effort = max(found, key=lambda e: e.rpe is not None) if found and not conflict else None
     return _Segment(
         text=" ".join(text.split()),
-        effort=None if conflict or not distinct else distinct.pop(),
+        effort=effort,
         effort_conflict=conflict,
         warmup=warmup,
         failed_reps=failed_reps,
@@ -401,7 +405,8 @@ _JOINERS = {
     "/": "/",
     "of": "of",
 }
-_SETS_WORDS = frozenset({"set", "sets", "sets of"})
+_SOFT_WORDS = frozenset({"the", "a", "an", "my", "just", "about", "only", "total", "then"})
+_NO_LOAD_WORDS = frozenset({"bar", "bw", "bodyweight", "body"})
 _TOKEN = re.compile(rf"({_NUM})|([a-z]+|[#@/+-])")
 
 
@@ -424,23 +429,25 @@ def _numbers(text: str) -> _Parsed:
             numbers.append(_Num(Decimal(token), token, None, forced, joiner or "space"))
             joiner, pending_reps = "", False
             continue
-        unit = parse_unit(token)
-        if unit is not None and numbers and numbers[-1].unit is None and not joiner:
+        after_number = index > 0 and tokens[index - 1][0].isdigit()
+        unit = Unit.KG if token == "k" else parse_unit(token)  # "70k" in kilo logs
+        if unit is not None and after_number and numbers[-1].unit is None:
             numbers[-1] = replace(numbers[-1], unit=unit, forced=_Role.WEIGHT)
-        elif re.fullmatch(_REPS_WORD, token) and numbers and not joiner:
+        elif re.fullmatch(_REPS_WORD, token) and after_number:
             if numbers[-1].forced is None:
                 numbers[-1] = replace(numbers[-1], forced=_Role.REPS)
-        elif token in ("set", "sets") and numbers and not joiner:
+        elif token in ("set", "sets") and after_number:
             numbers[-1] = replace(numbers[-1], forced=_Role.SETS)
             nxt = tokens[index + 1] if index + 1 < len(tokens) else ""
             pending_reps = nxt in ("of", "x", "for")
         elif token in _JOINERS:
             if not (token == "of" and pending_reps):
                 joiner = _JOINERS[token]
-        elif token in ("+", "-", "and"):
+        elif token in ("+", "-", "and") or token in _SOFT_WORDS:
             continue
         else:
             words.append(token)
+            joiner = "word"  # "1e309": a word between two numbers joins nothing
     return _Parsed(tuple(numbers), tuple(words))
 
 
@@ -466,16 +473,20 @@ _PAIR_PRIOR: dict[tuple[str, _Role, _Role], float] = {
     ("of", _Role.SETS, _Role.REPS): 1.0,
     ("space", _Role.WEIGHT, _Role.REPS): 0.9,
     ("space", _Role.REPS, _Role.RIR): 0.8,
-    ("space", _Role.REPS, _Role.WEIGHT): 0.5,
+    ("space", _Role.REPS, _Role.WEIGHT): 0.25,
     ("space", _Role.SETS, _Role.REPS): 0.2,
+    ("space", _Role.WEIGHT, _Role.SETS): 0.5,
     ("space", _Role.REPS, _Role.SETS): 0.1,
 }
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
+    """A reading with its score (notation prior x fit) and its fit to the context alone."""
+
     sets: tuple[ReadSet, ...]
     score: float
+    fit: float
 
 
 def _whole(value: Decimal, limit: int) -> int | None:
@@ -512,7 +523,7 @@ def _reps_fit(reps: int, context: ReadContext) -> float:
         if rep_range.lo <= reps <= rep_range.hi:
             return 1.0
         gap = rep_range.lo - reps if reps < rep_range.lo else reps - rep_range.hi
-        return max(0.05, 0.9 - 0.12 * gap)
+        return max(0.05, 0.9 - 0.6 * gap / rep_range.hi)
     if reps <= 20:
         return 0.8
     return 0.3 if reps <= 30 else 0.05
@@ -523,7 +534,9 @@ def _rir_fit(rir: int) -> float:
 
 
 def _sets_fit(sets: int) -> float:
-    return 1.0 if 2 <= sets <= 8 else 0.3 if sets <= 12 else 0.05
+    if 2 <= sets <= 6:
+        return 1.0
+    return 0.3 if sets == 1 else 0.6 if sets <= 8 else 0.2 if sets <= 10 else 0.03
 
 
 def _prior(roles: Sequence[_Role], numbers: Sequence[_Num]) -> float:
@@ -532,8 +545,11 @@ def _prior(roles: Sequence[_Role], numbers: Sequence[_Num]) -> float:
     for before, after in zip(range(len(roles)), range(1, len(roles)), strict=False):
         pair = (numbers[after].joiner, roles[before], roles[after])
         score *= _PAIR_PRIOR.get(pair, 0.0)
-    if tuple(roles) == (_Role.REPS, _Role.SETS):
-        score *= 0.3  # "5x3" alone is rarely reps x sets; "225x5x3" is
+    for index in range(1, len(roles)):
+        if roles[index - 1 : index + 1] == (_Role.REPS, _Role.SETS) and (
+            index == 1 or numbers[index - 1].joiner != "x"
+        ):
+            score *= 0.3  # "5x3" or "315 3x5" is rarely reps x sets; "225x5x3" is
     return score
 
 
@@ -543,6 +559,8 @@ def _assignments(numbers: Sequence[_Num]) -> Iterator[tuple[_Role, ...]]:
     for roles in permutations(pool, len(numbers)):
         if _Role.REPS not in roles:
             continue
+        if _Role.RIR in roles and roles.index(_Role.RIR) < roles.index(_Role.REPS):
+            continue  # reps in reserve follow the reps they qualify
         if all(n.forced in (None, role) for n, role in zip(numbers, roles, strict=True)):
             yield roles
 
@@ -553,7 +571,7 @@ def _read_segment(
     """Every reading of one segment's numbers, scored."""
     effort = segment.effort
     if segment.failed_reps is not None:
-        numbers = [*numbers, _Num(Decimal(segment.failed_reps), "", forced=_Role.REPS)]
+        numbers = [*numbers, _Num(Decimal(segment.failed_reps), "", None, _Role.REPS, "x")]
     if not numbers or len(numbers) > 4:
         return []
     out: list[_Candidate] = []
@@ -562,8 +580,6 @@ def _read_segment(
         prior = _prior(roles, numbers) if len(numbers) > 1 else 1.0
         if all(n.forced is not None for n in numbers):
             prior = max(prior, 1.0)
-        elif len(numbers) > 1 and sum(n.forced is not None for n in numbers) >= 1:
-            prior = max(prior, 0.5)
         if prior <= 0:
             continue
         candidate = _build(values, segment, effort, context, prior)
@@ -582,7 +598,7 @@ def _build(
     reps = _whole(values[_Role.REPS].value, MAX_REPS)
     if reps is None:
         return None
-    score = prior * _reps_fit(reps, context)
+    score = _reps_fit(reps, context)
     weight: Decimal | None = None
     unit: Unit | None = None
     if _Role.WEIGHT in values:
@@ -615,21 +631,22 @@ def _build(
         rpe=None if effort is None else effort.rpe,
         warmup=segment.warmup,
     )
-    return _Candidate((one,) * count, score)
+    return _Candidate((one,) * count, prior * score, score)
 
 
 def _best_per_reading(candidates: Sequence[_Candidate]) -> list[_Candidate]:
     """Same sets read two ways count once, at their best score; best first."""
-    best: dict[tuple[ReadSet, ...], float] = {}
+    best: dict[tuple[ReadSet, ...], _Candidate] = {}
     for c in candidates:
-        best[c.sets] = max(best.get(c.sets, 0.0), c.score)
-    return [_Candidate(s, score) for s, score in sorted(best.items(), key=lambda i: -i[1])]
+        if c.sets not in best or best[c.sets].score < c.score:
+            best[c.sets] = c
+    return sorted(best.values(), key=lambda c: -c.score)
 
 
 def _combine(parts: Sequence[list[_Candidate]], context: ReadContext) -> list[_Candidate]:
     """Several segments, each its own set(s): the best of each, weights carried forward."""
     sets: list[ReadSet] = []
-    score = 1.0
+    score = fit = 1.0
     weight: tuple[Decimal, Unit | None] | None = None
     for part in parts:
         if not part:
@@ -645,9 +662,13 @@ def _combine(parts: Sequence[list[_Candidate]], context: ReadContext) -> list[_C
                 weight = (one.weight, one.unit)
             sets.append(one)
         score *= head.score
+        fit = min(fit, head.fit)
     if len(sets) > MAX_SETS:
         return []
-    return [_Candidate(tuple(sets), score ** (1 / len(parts)))]
+    first = next(((s.weight, s.unit) for s in sets if s.weight is not None), None)
+    if first is not None:  # "5,4 @ 150kg": the load given last holds for the sets before it
+        sets = [replace(s, weight=first[0], unit=first[1]) if s.weight is None else s for s in sets]
+    return [_Candidate(tuple(sets), score ** (1 / len(parts)), fit)]
 
 
 # -- intents ---------------------------------------------------------------------------
@@ -733,10 +754,14 @@ _INTENT_FILLER = re.compile(
 )
 
 
-def _named(query: str) -> str | None:
-    """The key of the exercise a phrase names with confidence, else None."""
+def _named(query: str, coached_only: bool = False) -> str | None:
+    """The key of the lift a phrase names with confidence (coached or not), else None."""
     found = find_exercise(query) if query else None
-    return None if found is None or found.exercise is None else found.exercise.key
+    if found is None:
+        return None
+    if found.other is not None and not coached_only:
+        return found.other.key
+    return None if found.exercise is None else found.exercise.key
 
 
 def _read_intent(text: str, context: ReadContext) -> IntentRead | None:
@@ -744,7 +769,9 @@ def _read_intent(text: str, context: ReadContext) -> IntentRead | None:
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(plain):
             query = " ".join(_INTENT_FILLER.sub(" ", plain).split())
-            key = _named(query) if intent in (Intent.HOWTO, Intent.SWAP) else None
+            key = (
+                _named(query, coached_only=True) if intent in (Intent.HOWTO, Intent.SWAP) else None
+            )
             if intent is Intent.HOWTO and key is None and not query:
                 key = context.exercise_key
             return IntentRead(intent, key, query)
@@ -766,7 +793,9 @@ def _segments(cleaned: str) -> list[_Segment]:
         has_numbers = bool(re.search(r"\d", segment.text)) or segment.failed_reps is not None
         if out and not has_numbers:
             last = out[-1]
-            if segment.effort_conflict or (last.effort and segment.effort):
+            if segment.effort_conflict or (
+                last.effort and segment.effort and last.effort.rir != segment.effort.rir
+            ):
                 last = replace(last, effort=None, effort_conflict=True)
             out[-1] = replace(
                 last,
@@ -787,7 +816,7 @@ def _options(candidates: list[_Candidate], context: ReadContext, key: str | None
     head = ranked[0]
     close = [c for c in ranked if c.score * _CONFIDENT_RATIO > head.score][:3]
     options = tuple(SetsRead(c.sets, echo_sets(c.sets, context.unit), key) for c in close)
-    if len(options) > 1 or head.score < _SURE_SCORE:
+    if len(options) > 1 or head.fit < _SURE_SCORE:
         return Question(Ask.WHICH_READING, options)
     if key is not None:
         return Question(Ask.OTHER_EXERCISE, options)
@@ -813,9 +842,14 @@ def _single_number(segment: _Segment, context: ReadContext) -> Reading | None:
             return EffortRead(
                 e.rir, e.rpe, echo_set(ReadSet(0, rir=e.rir, rpe=e.rpe), context.unit)
             )
+        if segment.text in ("none", "nothing", "no", "nope", "no more", "none left"):
+            return EffortRead(0, None, "0 left")
         if len(parsed.numbers) == 1 and segment.effort is None:
-            value = parsed.numbers[0].value
-            rir = _whole(value, MAX_RIR) if parsed.numbers[0].forced is None else None
+            number = parsed.numbers[0]
+            at = _from_at(number.value) if number.joiner == "at" else None
+            if at is not None:
+                return EffortRead(at.rir, at.rpe, _effort_text([replace(segment, effort=at)]))
+            rir = _whole(number.value, MAX_RIR) if number.forced is None else None
             if rir is not None:
                 return EffortRead(rir, None, f"{rir} left")
     if context.waiting is Waiting.START_WEIGHT and len(parsed.numbers) == 1:
@@ -831,6 +865,8 @@ def _read(text: str, context: ReadContext) -> Reading:
     if len(text) > _MAX_TEXT:
         return Unreadable(Missing.SENSE)
     cleaned = _clean(text)
+    if not re.search(r"\d", text) and re.search(r"\d \d", cleaned):
+        return Unreadable(Missing.SENSE)  # "two twenty five": spoken loads are not guessed
     segments = _segments(cleaned)
     if len(segments) == 1:
         answer = _single_number(segments[0], context)
@@ -851,6 +887,8 @@ def _read(text: str, context: ReadContext) -> Reading:
     if total > _MAX_NUMBERS or any(s.effort_conflict for s in segments):
         return Unreadable(Missing.SENSE)
     words = tuple(w for p, _ in parts for w in p.words)
+    if _NO_LOAD_WORDS & set(words) and "barbell" not in words:
+        return Unreadable(Missing.WEIGHT)  # "bar x 5": how heavy is the bar?
     key = _named(" ".join(words))
     other = key if key is not None and key != context.exercise_key else None
     readings = [_read_segment(s, p.numbers, context) for p, s in parts]
