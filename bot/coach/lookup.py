@@ -38,6 +38,7 @@ _LONG_WORD = 7
 _MIN_MATCH_SHARE = 0.5
 _MIN_SUGGEST_SHARE = 0.5
 _ALONE_SHARE = 0.95
+_FEW_LIFTS = 3
 _TIE_MARGIN = 0.1
 
 _SYNONYMS: Mapping[str, str] = {
@@ -64,7 +65,18 @@ _FILLER = frozenset(
     {"a", "the", "with", "on", "grip", "v", "wide", "close", "exercise", "handle", "standing"}
 )
 _EQUIPMENT = frozenset(
-    {"barbell", "dumbbell", "cable", "machine", "kettlebell", "band", "smith", "landmine"}
+    {
+        "barbell",
+        "dumbbell",
+        "cable",
+        "machine",
+        "kettlebell",
+        "band",
+        "smith",
+        "landmine",
+        "suspension",
+        "trx",
+    }
 )
 
 
@@ -190,25 +202,42 @@ class _Name:
 _NAMES: tuple[_Name, ...] = tuple(_Name(lift, _words(text)) for lift, text in _NAME_TEXTS)
 
 
-def _allowed_equipment(exercise: Exercise) -> frozenset[str]:
-    """The equipment words a name of this exercise may carry."""
-    words = set(_raw_words(exercise.equipment)) | {exercise.load_class.value}
+def _allowed_equipment(lift: _Lift) -> frozenset[str]:
+    """The equipment words a name of this lift may carry (empty: any).
+
+    A coached exercise allows what it is done with; a lift we do not coach allows the
+    equipment its own names mention, if any ("Machine row" is no cable row).
+    """
+    if isinstance(lift, Exercise):
+        words = set(_raw_words(lift.equipment)) | {lift.load_class.value}
+    else:
+        words = {w for text in (lift.name, *lift.aliases) for w in _raw_words(text)}
     return frozenset(words & _EQUIPMENT)
 
 
-_ALLOWED: Mapping[str, frozenset[str]] = {e.key: _allowed_equipment(e) for e in EXERCISES}
+_ALLOWED: Mapping[str, frozenset[str]] = {
+    lift.key: allowed for lift in _LIFTS if (allowed := _allowed_equipment(lift))
+}
+_VOCABULARY_OF: Mapping[str, frozenset[str]] = {
+    lift.key: frozenset(w for name in _NAMES if name.lift is lift for w in name.words)
+    for lift in _LIFTS
+}
 
 
-def _rarity(names: Iterable[_Name]) -> dict[str, float]:
-    """Weight each catalog word by how few lifts use it (inverse document frequency)."""
+def _users(names: Iterable[_Name]) -> dict[str, set[str]]:
+    """The lifts whose names use each catalog word."""
     users: dict[str, set[str]] = {}
     for name in names:
         for word in name.words:
             users.setdefault(word, set()).add(name.lift.key)
-    return {word: math.log(1 + len(_LIFTS) / len(keys)) for word, keys in users.items()}
+    return users
 
 
-_WEIGHT = _rarity(_NAMES)
+_USERS = _users(_NAMES)
+_WEIGHT = {word: math.log(1 + len(_LIFTS) / len(keys)) for word, keys in _USERS.items()}
+"""Each catalog word weighted by how few lifts use it (inverse document frequency)."""
+_DISTINCTIVE = frozenset(word for word, keys in _USERS.items() if len(keys) <= _FEW_LIFTS)
+"""Words so rare that a query using one is about a lift that uses it ("upright", "long")."""
 _VOCABULARY = tuple(sorted(w for w in _WEIGHT if len(w) >= _MIN_TYPO_LENGTH))
 _UNKNOWN_WORD_WEIGHT = math.log(1 + len(_LIFTS))
 
@@ -231,6 +260,8 @@ class _Fit:
     lift: _Lift
     share: float
     complete_share: float
+    covered: frozenset[str] = frozenset()
+    """The query words its best complete name explains."""
 
 
 def _fits(query: frozenset[str]) -> list[_Fit]:
@@ -242,8 +273,12 @@ def _fits(query: frozenset[str]) -> list[_Fit]:
     }
     total = sum(weight.values())
     equipment = query & _EQUIPMENT
+    distinctive = query & _DISTINCTIVE
+    if "cable" in equipment:
+        equipment -= {"machine"}  # "Pulley Machine Row": a cable machine is a cable
     share: dict[str, float] = {}
     complete_share: dict[str, float] = {}
+    covered: dict[str, frozenset[str]] = {}
     for name in _NAMES:
         key = name.lift.key
         explained = (
@@ -254,10 +289,22 @@ def _fits(query: frozenset[str]) -> list[_Fit]:
             / total
         )
         share[key] = max(share.get(key, 0.0), explained)
-        ruled_out = key in _ALLOWED and not equipment <= _ALLOWED[key]
+        ruled_out = (key in _ALLOWED and not equipment <= _ALLOWED[key]) or bool(
+            distinctive - _VOCABULARY_OF[key]
+        )
         if not ruled_out and all(any(w in closest[word] for word in query) for w in name.words):
-            complete_share[key] = max(complete_share.get(key, 0.0), explained)
-    return [_Fit(lift, share[lift.key], complete_share.get(lift.key, 0.0)) for lift in _LIFTS]
+            if explained > complete_share.get(key, 0.0):
+                complete_share[key] = explained
+                covered[key] = frozenset(q for q in query if closest[q].keys() & name.words)
+    return [
+        _Fit(
+            lift,
+            share[lift.key],
+            complete_share.get(lift.key, 0.0),
+            covered.get(lift.key, frozenset()),
+        )
+        for lift in _LIFTS
+    ]
 
 
 def _front_runners(scores: list[tuple[float, _Lift]], floor: float) -> tuple[_Lift, ...]:
@@ -288,6 +335,10 @@ def find_exercise(query: str) -> LookupResult:
         return LookupResult(exercise=None)
     fits = _fits(words)
     matches = _front_runners([(f.complete_share, f.lift) for f in fits], _MIN_MATCH_SHARE)
+    covers = {f.lift.key: f.covered for f in fits}
+    matches = tuple(  # "romanian deadlift" is not the deadlift: another match explains more
+        m for m in matches if not any(covers[m.key] < covers[o.key] for o in matches)
+    )
     if matches and isinstance(matches[0], OtherLift):
         return _not_coached(matches[0])
     coached = _coached(matches)
