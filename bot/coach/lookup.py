@@ -272,6 +272,7 @@ def _fits(query: frozenset[str]) -> list[_Fit]:
         for word, near in closest.items()
     }
     total = sum(weight.values())
+    matched = frozenset(w for near in closest.values() for w in near)
     equipment = query & _EQUIPMENT
     distinctive = query & _DISTINCTIVE
     if "cable" in equipment:
@@ -292,10 +293,10 @@ def _fits(query: frozenset[str]) -> list[_Fit]:
         ruled_out = (key in _ALLOWED and not equipment <= _ALLOWED[key]) or bool(
             distinctive - _VOCABULARY_OF[key]
         )
-        if not ruled_out and all(any(w in closest[word] for word in query) for w in name.words):
-            if explained > complete_share.get(key, 0.0):
-                complete_share[key] = explained
-                covered[key] = frozenset(q for q in query if closest[q].keys() & name.words)
+        complete = name.words <= matched
+        if complete and not ruled_out and explained > complete_share.get(key, 0.0):
+            complete_share[key] = explained
+            covered[key] = frozenset(q for q in query if closest[q].keys() & name.words)
     return [
         _Fit(
             lift,

@@ -25,6 +25,7 @@ How a set is read, so the results are predictable:
 4. One reading clearly ahead wins; close ones become a question.
 """
 
+import functools
 import math
 import re
 import unicodedata
@@ -245,10 +246,16 @@ _NOT_A_COUNT = re.compile(
 )
 
 
+@functools.cache
+def _shown(char: str) -> bool:
+    """Letters, digits, punctuation and the signs sets are written with; not marks or emoji."""
+    return unicodedata.category(char)[0] not in "CS" or char in "\n#*+×"
+
+
 def _clean(text: str) -> str:
     """Casefold, drop invisible marks and emoji, turn number words into digits."""
     plain = unicodedata.normalize("NFKC", text)
-    plain = "".join(c for c in plain if unicodedata.category(c)[0] not in "CS" or c in "\n#*+×")
+    plain = "".join(filter(_shown, plain))
     plain = " ".join(plain.casefold().replace("’", "'").split())
     plain = re.sub(r"[a-z]+'[a-z]+", lambda m: m.group().replace("'", ""), plain)
     plain = _NOT_A_COUNT.sub(lambda m: f"{m.group(1)} item" if m.group(1) else "onearm", plain)

@@ -60,7 +60,8 @@ def test_app_and_database_names_find_the_right_lift(capsys: pytest.CaptureFixtur
             wrong_lift.append(line)
     accuracy = 1 - len(misses) / len(rows)
     with capsys.disabled():
-        print(f"\nexercise names: {len(rows) - len(misses)}/{len(rows)} found right ({accuracy:.1%})")
+        right = len(rows) - len(misses)
+        print(f"\nexercise names: {right}/{len(rows)} found right ({accuracy:.1%})")
         for line in misses:
             print("  miss:", line)
     assert not wrong_lift, "names mapped to the wrong lift:\n" + "\n".join(wrong_lift)
