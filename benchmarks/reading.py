@@ -14,7 +14,8 @@ import time
 
 from benchmarks.report import percentile
 from bot.coach.reading import read_message
-from tests.coach.test_reading_corpus import CONTEXTS, _rows
+from tests.coach.corpus import read_tsv
+from tests.coach.test_reading_corpus import CONTEXTS
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    messages = [(row["text"], CONTEXTS[row["context"]]) for row in _rows()]
+    messages = [(row["text"], CONTEXTS[row["context"]]) for row in read_tsv("messages.tsv")]
     for text, context in messages:  # warm the caches of the libraries under it
         read_message(text, context)
     timings: list[float] = []

@@ -26,7 +26,7 @@ from enum import Enum, auto
 from bot.coach.errors import CoachError
 from bot.coach.units import Unit, parse_unit
 
-SET_REPORT_HINT = "Send reps like 6, or weight x reps like 225x6. Add reps left like 225x6 @2."
+SET_REPORT_HINT = "Send reps like 6, or weight x reps like 225x6. Add reps left like 225x6, 2 left."
 WEIGHT_HINT = "Send a weight like 135, 60 kg or 52.5 kg."
 RIR_HINT = "Send how many more good reps you had in you, like 2 (0 if you failed)."
 

@@ -6,24 +6,14 @@ we do coach is <key>). Accuracy is printed; the test fails below 98 % and on any
 mapped to a coached lift other than the expected one (the import would log it wrongly).
 """
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from bot.coach.lookup import LookupResult, find_exercise
-
-CORPUS = Path(__file__).parents[1] / "corpus"
+from tests.coach.corpus import read_tsv, source_keys
 
 
 def _rows() -> list[dict[str, str]]:
-    with (CORPUS / "exercise_names.tsv").open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _sources() -> set[str]:
-    with (CORPUS / "sources.tsv").open(encoding="utf-8", newline="") as file:
-        return {row["key"] for row in csv.DictReader(file, delimiter="\t")}
+    return read_tsv("exercise_names.tsv")
 
 
 def describe(result: LookupResult) -> str:
@@ -43,7 +33,7 @@ def _right(expected: str, result: LookupResult) -> bool:
 def test_the_names_corpus_is_big_and_every_name_has_a_known_source() -> None:
     rows = _rows()
     assert len(rows) >= 150
-    assert {row["source"] for row in rows} <= _sources()
+    assert {row["source"] for row in rows} <= source_keys()
 
 
 def test_app_and_database_names_find_the_right_lift(capsys: pytest.CaptureFixture[str]) -> None:

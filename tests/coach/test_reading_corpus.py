@@ -6,9 +6,7 @@ fails below 98 % and on any confident reading that differs from the expected one
 wrong set stored in silence is the worst failure this product has.
 """
 
-import csv
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -28,8 +26,8 @@ from bot.coach.reading import (
     read_message,
 )
 from bot.coach.units import Unit
+from tests.coach.corpus import read_tsv, source_keys
 
-CORPUS = Path(__file__).parents[1] / "corpus"
 LB, KG = Unit.LB, Unit.KG
 
 
@@ -109,19 +107,13 @@ def _confident(reading: Reading) -> bool:
 
 
 def _rows() -> list[dict[str, str]]:
-    with (CORPUS / "messages.tsv").open(encoding="utf-8", newline="") as file:
-        return list(csv.DictReader(file, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def _sources() -> set[str]:
-    with (CORPUS / "sources.tsv").open(encoding="utf-8", newline="") as file:
-        return {row["key"] for row in csv.DictReader(file, delimiter="\t")}
+    return read_tsv("messages.tsv")
 
 
 def test_the_corpus_is_big_and_every_message_has_a_known_source() -> None:
     rows = _rows()
     assert len(rows) >= 400
-    assert {row["source"] for row in rows} <= _sources()
+    assert {row["source"] for row in rows} <= source_keys()
     assert {row["context"] for row in rows} <= set(CONTEXTS)
 
 
