@@ -59,6 +59,7 @@ class Waiting(StrEnum):
     RIR = "rir"
     START_WEIGHT = "start_weight"
     NOTHING = "nothing"
+    """No workout going: sets are still read, and the caller decides what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +236,8 @@ _CLEAN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bw/\s*"), " with "),
     (re.compile(r"[×*]"), " x "),
     (re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
-    (re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
     (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), " "),  # "1st set": a set number, not a count
+    (re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
     (re.compile(r"[!?.]+(?=\s|$)|[\"'`~^()\[\]{}<>=_|\\]"), " "),
 )
 
@@ -246,7 +247,7 @@ _NOT_A_COUNT = re.compile(
 )
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _shown(char: str) -> bool:
     """Letters, digits, punctuation and the signs sets are written with; not marks or emoji."""
     return unicodedata.category(char)[0] not in "CS" or char in "\n#*+×"
@@ -256,6 +257,7 @@ def _clean(text: str) -> str:
     """Casefold, drop invisible marks and emoji, turn number words into digits."""
     plain = unicodedata.normalize("NFKC", text)
     plain = "".join(filter(_shown, plain))
+    plain = plain.replace("\n", " , ")  # one set a line, like a log
     plain = " ".join(plain.casefold().replace("’", "'").split())
     plain = re.sub(r"[a-z]+'[a-z]+", lambda m: m.group().replace("'", ""), plain)
     plain = _NOT_A_COUNT.sub(lambda m: f"{m.group(1)} item" if m.group(1) else "onearm", plain)
@@ -470,6 +472,7 @@ _PAIR_PRIOR: dict[tuple[str, _Role, _Role], float] = {
     ("for", _Role.WEIGHT, _Role.REPS): 1.0,
     ("for", _Role.REPS, _Role.WEIGHT): 0.15,
     ("for", _Role.SETS, _Role.REPS): 0.3,
+    ("for", _Role.WEIGHT, _Role.SETS): 0.8,
     ("at", _Role.REPS, _Role.WEIGHT): 1.0,
     ("at", _Role.WEIGHT, _Role.REPS): 0.1,
     ("with", _Role.REPS, _Role.WEIGHT): 1.0,
@@ -478,10 +481,11 @@ _PAIR_PRIOR: dict[tuple[str, _Role, _Role], float] = {
     ("/", _Role.REPS, _Role.WEIGHT): 0.3,
     ("/", _Role.REPS, _Role.RIR): 0.2,
     ("of", _Role.SETS, _Role.REPS): 1.0,
+    ("of", _Role.REPS, _Role.WEIGHT): 0.8,
     ("space", _Role.WEIGHT, _Role.REPS): 0.9,
     ("space", _Role.REPS, _Role.RIR): 0.8,
     ("space", _Role.REPS, _Role.WEIGHT): 0.25,
-    ("space", _Role.SETS, _Role.REPS): 0.2,
+    ("space", _Role.SETS, _Role.REPS): 0.1,
     ("space", _Role.WEIGHT, _Role.SETS): 0.5,
     ("space", _Role.REPS, _Role.SETS): 0.1,
 }
@@ -537,7 +541,7 @@ def _reps_fit(reps: int, context: ReadContext) -> float:
 
 
 def _rir_fit(rir: int) -> float:
-    return 1.0 if rir <= 4 else 0.6 if rir == 5 else 0.15
+    return 1.0 if rir <= 4 else 0.6 if rir == 5 else 0.05
 
 
 def _sets_fit(sets: int) -> float:
@@ -675,6 +679,8 @@ def _combine(parts: Sequence[list[_Candidate]], context: ReadContext) -> list[_C
     first = next(((s.weight, s.unit) for s in sets if s.weight is not None), None)
     if first is not None:  # "5,4 @ 150kg": the load given last holds for the sets before it
         sets = [replace(s, weight=first[0], unit=first[1]) if s.weight is None else s for s in sets]
+    if any(s.reps == 0 and s.weight == 0 for s in sets):
+        return []  # 0 x 0 is no set, however it was spelled
     return [_Candidate(tuple(sets), score ** (1 / len(parts)), fit)]
 
 
@@ -900,7 +906,7 @@ def _read(text: str, context: ReadContext) -> Reading:
     other = key if key is not None and key != context.exercise_key else None
     readings = [_read_segment(s, p.numbers, context) for p, s in parts]
     if len(parts) == 1:
-        candidates = readings[0]
+        candidates = readings[0] + _as_list(segments[0], context)
     else:
         candidates = _combine(readings, context)
         if len(parts) == 2 and len(parts[1][0].numbers) == 1 and not segments[1].effort:
@@ -909,6 +915,18 @@ def _read(text: str, context: ReadContext) -> Reading:
     if not candidates:
         return _what_was_understood(parts, context)
     return _options(candidates, context, other)
+
+
+_BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*/\s*(?=\d)|(?<=\d)\s+(?=\d)")
+
+
+def _as_list(segment: _Segment, context: ReadContext) -> list[_Candidate]:
+    """ "8 8 7" or "8/8/7 @ 135" read as one set per number, beside the other readings."""
+    pieces = _BETWEEN_NUMBERS.split(segment.text)
+    if len(pieces) < 3:
+        return []
+    parts = [replace(segment, text=piece) for piece in pieces]
+    return _combine([_read_segment(p, _numbers(p.text).numbers, context) for p in parts], context)
 
 
 def _effort_text(segments: Sequence[_Segment]) -> str:

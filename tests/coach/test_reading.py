@@ -76,7 +76,9 @@ def test_at_a_load_is_the_weight(text: str) -> None:
     assert read.reps == 6 and read.weight is not None and read.rir is None
 
 
-@pytest.mark.parametrize("text", ["3x5", "5, 5, 4", "3x5 @ 225", "225 x 5 x 3"])
+@pytest.mark.parametrize(
+    "text", ["3x5", "5, 5, 4", "3x5 @ 225", "225 x 5 x 3", "225x6\n225x6\n225x5"]
+)
 def test_several_sets_are_logged_only_after_a_yes(text: str) -> None:
     reading = read_message(text, ROW)
     assert isinstance(reading, Question) and reading.reason is Ask.CONFIRM_SETS
