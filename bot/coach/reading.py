@@ -777,13 +777,26 @@ def _named(query: str, coached_only: bool = False) -> str | None:
     return None if found.exercise is None else found.exercise.key
 
 
+_SWAP_TO = re.compile(r"\b(?:for|to|with|into|do|try)\b(?!.*\b(?:for|to|with|into|do|try)\b)(.*)")
+
+
+def _swap_target(plain: str) -> str:
+    """The lift a swap asks for: "swap for cable row", "can I do seal rows instead".
+
+    "the rack is taken" names the lift to leave, not the one to do, so it gives none.
+    """
+    match = _SWAP_TO.search(plain.replace("instead", " "))
+    return " ".join(_INTENT_FILLER.sub(" ", match.group(1)).split()) if match else ""
+
+
 def _read_intent(text: str, context: ReadContext) -> IntentRead | None:
     plain = " ".join(re.sub(r"[^a-z0-9 ]", " ", text).split())
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(plain):
             query = " ".join(_INTENT_FILLER.sub(" ", plain).split())
+            named = _swap_target(plain) if intent is Intent.SWAP else query
             key = (
-                _named(query, coached_only=True) if intent in (Intent.HOWTO, Intent.SWAP) else None
+                _named(named, coached_only=True) if intent in (Intent.HOWTO, Intent.SWAP) else None
             )
             if intent is Intent.HOWTO and key is None and not query:
                 key = context.exercise_key
@@ -852,9 +865,7 @@ def _single_number(segment: _Segment, context: ReadContext) -> Reading | None:
     if context.waiting is Waiting.RIR:
         if segment.effort is not None and not parsed.numbers:
             e = segment.effort
-            return EffortRead(
-                e.rir, e.rpe, echo_set(ReadSet(0, rir=e.rir, rpe=e.rpe), context.unit)
-            )
+            return EffortRead(e.rir, e.rpe, _effort_text([segment]))
         if segment.text in ("none", "nothing", "no", "nope", "no more", "none left"):
             return EffortRead(0, None, "0 left")
         if len(parsed.numbers) == 1 and segment.effort is None:
