@@ -330,7 +330,9 @@ _EFFORT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _FAILED_AT = re.compile(rf"\bfail(?:ed|ing)?\s+(?:at|on)\s+(?:rep\s+)?(\d+)(?:\s*{_REPS_WORD})?\b")
-_AT_EFFORT = re.compile(rf"(?:@|\bat\b)\s*({_NUM})\s*(\+)?(?!\s*{_UNIT_WORD}\b)(?!\s*\d)")
+_AT_EFFORT = re.compile(
+    rf"(?:@|\bat\b)\s*({_NUM})\s*(\+)?(?!\s*(?:{_UNIT_WORD}|sets?|reps?|x)\b)(?!\s*\d)"
+)
 _WARMUP = re.compile(r"\b(?:warm\s*-?\s*ups?|warming\s+up|wu|w)\b")
 
 
@@ -932,9 +934,10 @@ _BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*/\s*(?=\d)|(?<=\d)\s+(?=\d)")
 
 
 def _as_list(segment: _Segment, context: ReadContext) -> list[_Candidate]:
-    """ "8 8 7" or "8/8/7 @ 135" read as one set per number, beside the other readings."""
+    """ "8 8 7", "8/8/7 @ 135" or "225x6 225x5" read as one set a piece, beside the others."""
     pieces = _BETWEEN_NUMBERS.split(segment.text)
-    if len(pieces) < 3:
+    whole_sets = all(len(_numbers(piece).numbers) > 1 for piece in pieces)
+    if len(pieces) < 3 and not (len(pieces) == 2 and whole_sets):  # "225x6 225x6"
         return []
     parts = [replace(segment, text=piece) for piece in pieces]
     return _combine([_read_segment(p, _numbers(p.text).numbers, context) for p in parts], context)

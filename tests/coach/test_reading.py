@@ -85,6 +85,22 @@ def test_several_sets_are_logged_only_after_a_yes(text: str) -> None:
     assert len(reading.options) == 1 and len(reading.options[0].sets) == 3
 
 
+@pytest.mark.parametrize(
+    ("text", "echo"),
+    [
+        ("8 8 7", "8 reps; 8 reps; 7 reps"),
+        ("8/8/7 @ 135", "135 lb x 8; 135 lb x 8; 135 lb x 7"),
+        ("225x6 225x5", "225 lb x 6; 225 lb x 5"),
+        ("5,4 @ 150 kg", "150 kg x 5; 150 kg x 4"),
+        ("185 x 8, 8, 7", "185 lb x 8; 185 lb x 8; 185 lb x 7"),
+    ],
+)
+def test_lists_of_sets_keep_the_load_they_name(text: str, echo: str) -> None:
+    reading = read_message(text, ROW)
+    assert isinstance(reading, Question) and reading.reason is Ask.CONFIRM_SETS
+    assert reading.options[0].echo == echo
+
+
 def test_close_readings_become_a_question_with_each_option() -> None:
     reading = read_message("12 2", ReadContext("face_pull", Decimal(25), Unit.KG, RepRange(10, 12)))
     assert isinstance(reading, Question) and reading.reason is Ask.WHICH_READING
