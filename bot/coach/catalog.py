@@ -68,7 +68,14 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="deadlift",
         name="Deadlift",
-        aliases=("DL", "conventional deadlift", "barbell deadlift"),
+        aliases=(
+            "DL",
+            "deads",
+            "deadies",
+            "conventional deadlift",
+            "barbell deadlift",
+            "conventional",
+        ),
         equipment="Barbell",
         primary_muscles=("erector_spinae", "trapezius"),
         secondary_muscles=("rhomboids",),
@@ -87,7 +94,13 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="romanian_deadlift",
         name="Romanian deadlift",
-        aliases=("RDL", "romanian dl", "barbell RDL"),
+        aliases=(
+            "RDL",
+            "romanian dl",
+            "barbell RDL",
+            "romanian deads",
+            "barbell romanian deadlift",
+        ),
         equipment="Barbell",
         primary_muscles=("erector_spinae",),
         secondary_muscles=("trapezius", "rhomboids"),
@@ -105,7 +118,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="rack_pull",
         name="Rack pull",
-        aliases=("rack deadlift", "pin pull"),
+        aliases=("rack deadlift", "pin pull", "block pull"),
         equipment="Barbell and power rack",
         primary_muscles=("trapezius", "erector_spinae"),
         secondary_muscles=("rhomboids",),
@@ -124,7 +137,13 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="barbell_row",
         name="Barbell row",
-        aliases=("bent over row", "BB row", "barbell bent over row"),
+        aliases=(
+            "bent over row",
+            "BB row",
+            "barbell bent over row",
+            "bent row",
+            "barbell row overhand",
+        ),
         equipment="Barbell",
         primary_muscles=("rhomboids", "trapezius"),
         secondary_muscles=("rear_deltoids", "teres", "erector_spinae"),
@@ -151,6 +170,8 @@ EXERCISES: tuple[Exercise, ...] = (
             "single arm row",
             "single arm db row",
             "bent over one arm row",
+            "one arm bent over row",
+            "single arm bent over row",
         ),
         equipment="Dumbbell and flat bench",
         primary_muscles=("rhomboids", "teres"),
@@ -169,7 +190,14 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="cable_row",
         name="Cable row",
-        aliases=("seated row", "seated cable row"),
+        aliases=(
+            "seated row",
+            "seated cable row",
+            "low row",
+            "cable low row",
+            "low cable row",
+            "low pulley row",
+        ),
         equipment="Cable row station",
         primary_muscles=("rhomboids", "trapezius"),
         secondary_muscles=("rear_deltoids", "teres"),
@@ -187,7 +215,14 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="chest_supported_row",
         name="Chest-supported row",
-        aliases=("chest supported db row", "incline row", "incline dumbbell row"),
+        aliases=(
+            "chest supported db row",
+            "incline row",
+            "incline dumbbell row",
+            "incline bench row",
+            "prone incline row",
+            "chest supported dumbbell row",
+        ),
         equipment="Dumbbells and incline bench",
         primary_muscles=("rhomboids", "trapezius"),
         secondary_muscles=("rear_deltoids", "teres"),
@@ -205,7 +240,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="seal_row",
         name="Seal row",
-        aliases=("barbell seal row", "prone barbell row"),
+        aliases=("barbell seal row", "prone barbell row", "lying barbell row", "seal"),
         equipment="Barbell and seal row bench",
         primary_muscles=("rhomboids", "trapezius"),
         secondary_muscles=("rear_deltoids", "teres"),
@@ -223,7 +258,13 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="meadows_row",
         name="Meadows row",
-        aliases=("meadow row", "single arm landmine row", "one arm landmine row"),
+        aliases=(
+            "meadow row",
+            "meadows",
+            "single arm landmine row",
+            "one arm landmine row",
+            "one arm long bar row",
+        ),
         equipment="Barbell in a landmine or corner, plates",
         primary_muscles=("rhomboids", "teres"),
         secondary_muscles=("rear_deltoids", "trapezius"),
@@ -242,7 +283,14 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="t_bar_row",
         name="T-bar row",
-        aliases=("tbar", "tbar row", "landmine row"),
+        aliases=(
+            "tbar",
+            "tbar row",
+            "landmine row",
+            "t bar row with handle",
+            "two arm landmine row",
+            "two arm long bar row",
+        ),
         equipment="T-bar row machine or landmine",
         primary_muscles=("rhomboids", "trapezius"),
         secondary_muscles=("teres", "rear_deltoids", "erector_spinae"),
@@ -261,7 +309,7 @@ EXERCISES: tuple[Exercise, ...] = (
     Exercise(
         key="upright_row",
         name="Upright row",
-        aliases=("barbell upright row",),
+        aliases=("barbell upright row", "upright barbell row"),
         equipment="Barbell",
         primary_muscles=("trapezius",),
         secondary_muscles=("rear_deltoids",),
@@ -306,6 +354,10 @@ EXERCISES: tuple[Exercise, ...] = (
             "reverse fly",
             "rear delt reverse fly",
             "bent over lateral raise",
+            "bent over rear delt raise",
+            "rear delt flye",
+            "seated bent over rear delt raise",
+            "rear raise",
         ),
         equipment="Dumbbells",
         primary_muscles=("rear_deltoids",),
@@ -332,3 +384,94 @@ def get_exercise(key: str) -> Exercise:
         return EXERCISES_BY_KEY[key]
     except KeyError:
         raise UnknownExercise(key) from None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherLift:
+    """A lift the coach does not teach, known by name so it is never mapped to one it does.
+
+    ``closest`` is the key of the coached exercise nearest to it, None when none is near.
+    """
+
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    closest: str | None
+
+
+def _other(name: str, closest: str | None, *aliases: str) -> OtherLift:
+    return OtherLift("other:" + name.casefold().replace(" ", "_"), name, aliases, closest)
+
+
+OTHER_LIFTS: tuple[OtherLift, ...] = (
+    _other("Sumo deadlift", "deadlift", "sumo dl", "sumo"),
+    _other(
+        "Stiff-leg deadlift",
+        "romanian_deadlift",
+        "stiff legged deadlift",
+        "straight leg deadlift",
+        "sldl",
+    ),
+    _other("Trap bar deadlift", "deadlift", "hex bar deadlift", "trap bar dl", "hex bar dl"),
+    _other("Deficit deadlift", "deadlift", "deficit pull"),
+    _other(
+        "Single-leg deadlift",
+        "romanian_deadlift",
+        "single leg rdl",
+        "single leg romanian deadlift",
+        "one legged deadlift",
+    ),
+    _other("Deficit Romanian deadlift", "romanian_deadlift", "romanian deadlift from deficit"),
+    _other("Dumbbell deadlift", "deadlift", "db deadlift"),
+    _other("Dumbbell Romanian deadlift", "romanian_deadlift", "db rdl", "dumbbell rdl"),
+    _other("Good morning", "romanian_deadlift"),
+    _other("Back extension", "romanian_deadlift", "hyperextension", "45 degree back raise"),
+    _other("Pendlay row", "barbell_row"),
+    _other("Yates row", "barbell_row", "underhand barbell row", "reverse grip bent over row"),
+    _other("Smith machine row", "barbell_row", "smith machine bent over row"),
+    _other(
+        "Two-dumbbell bent-over row",
+        "single_arm_dumbbell_row",
+        "dumbbell bent over row",
+        "bent over two dumbbell row",
+        "two arm dumbbell row",
+        "double dumbbell row",
+    ),
+    _other("Kroc row", "single_arm_dumbbell_row"),
+    _other("Renegade row", "single_arm_dumbbell_row", "alternating renegade row", "plank row"),
+    _other("Kettlebell row", "single_arm_dumbbell_row", "one arm kettlebell row"),
+    _other("Dumbbell seal row", "seal_row", "db seal row"),
+    _other("Machine row", "cable_row", "seated machine row", "leverage row", "iso row", "high row"),
+    _other("Single-arm cable row", "cable_row", "one arm cable row", "seated one arm cable row"),
+    _other("Inverted row", "barbell_row", "australian pull up", "bodyweight row", "trx row"),
+    _other(
+        "Chest-supported machine row",
+        "chest_supported_row",
+        "chest supported t bar row",
+        "lying t bar row",
+    ),
+    _other("Lat pulldown", None, "pulldown", "pull down", "lat pull"),
+    _other("Straight-arm pulldown", None, "straight arm pushdown", "pullover"),
+    _other("Pull-up", None, "pullup", "chin up", "chinup", "chin"),
+    _other("Shrug", "upright_row"),
+    _other("Dumbbell upright row", "upright_row"),
+    _other("Cable upright row", "upright_row"),
+    _other("High pull", "upright_row", "sumo high pull"),
+    _other("Lateral raise", "rear_lateral_raise", "side lateral raise", "side raise"),
+    _other(
+        "Chest-supported reverse fly",
+        "rear_lateral_raise",
+        "lying rear delt raise",
+        "prone reverse fly",
+        "lying rear lateral raise",
+        "incline rear delt fly",
+    ),
+    _other("Reverse machine fly", "rear_lateral_raise", "reverse pec deck", "rear delt machine"),
+    _other("Cable rear delt fly", "rear_lateral_raise", "cable reverse fly"),
+    _other("Band pull-apart", "face_pull", "pull apart"),
+    _other("Rear delt row", "face_pull"),
+    _other("Bench press", None, "bench", "chest press", "incline bench"),
+    _other("Overhead press", None, "ohp", "military press", "shoulder press"),
+    _other("Squat", None, "back squat", "front squat"),
+    _other("Biceps curl", None, "curl", "bicep curl", "hammer curl"),
+)

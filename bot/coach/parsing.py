@@ -5,11 +5,13 @@ Rules worth knowing:
 * ``A x B`` is weight x reps. Only when the unit sits on the second number
   ("5 x 100kg") is it reps x weight.
 * ``N @ M`` puts a weight after the reps when M has a unit or is above 10; otherwise
-  M is reps left (RIR), the bot's own notation: "225x6 @2".
+  M is effort by the one @ rule of ``bot.coach.reading``: reps left (RIR) for 0-5 (the
+  bot's own notation, "225x6 @2"), RPE for above 5 up to 10 ("200x5 @9" is RPE 9).
 * RPE becomes reps left as ``floor(10 - RPE)``: RPE 8 -> 2, 10 -> 0, 9.5 -> 0, 8.5 -> 1.
   Rounding down is the cautious side: it never makes a set look easier than it was.
 * A decimal comma is read as a decimal point ("102,5 kg"), so "6,2" is not reps then
   reps left; "6, 2" or "6 2" is.
+* Invisible marks (zero-width spaces, direction marks) are dropped; 0 x 0 is no set.
 * Anything else (signs, exponents, several loads, stray words) is refused with a hint,
   never guessed.
 """
@@ -24,7 +26,7 @@ from enum import Enum, auto
 from bot.coach.errors import CoachError
 from bot.coach.units import Unit, parse_unit
 
-SET_REPORT_HINT = "Send reps like 6, or weight x reps like 225x6. Add reps left like 225x6 @2."
+SET_REPORT_HINT = "Send reps like 6, or weight x reps like 225x6. Add reps left like 225x6, 2 left."
 WEIGHT_HINT = "Send a weight like 135, 60 kg or 52.5 kg."
 RIR_HINT = "Send how many more good reps you had in you, like 2 (0 if you failed)."
 
@@ -38,6 +40,7 @@ _MAX_WEIGHT: dict[Unit | None, Decimal] = {
 _MAX_TEXT = 100
 _MAX_WEIGHT_DECIMALS = 2
 _BARE_RIR_LIMIT = 10
+_AT_RIR_LIMIT = 5
 
 
 class SetReportError(CoachError, ValueError):
@@ -135,7 +138,8 @@ class _Tokens:
     def _tokenize(self, text: str) -> list[_Token]:
         if len(text) > _MAX_TEXT:
             raise self.fail("That's too long for one set.")
-        plain = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+        visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        plain = " ".join(unicodedata.normalize("NFKC", visible).casefold().split())
         for pattern, replacement in _PHRASES:
             plain = pattern.sub(replacement, plain)
         tokens: list[_Token] = []
@@ -213,9 +217,12 @@ def _effort(t: _Tokens) -> int | None:
         return 0
     if t.take(_Kind.RPE):
         return t.rpe(t.expect(_Kind.NUM))
-    marked = bool(t.take(_Kind.AT) or t.take(_Kind.RIR))
+    at = bool(t.take(_Kind.AT))
+    marked = bool(at or t.take(_Kind.RIR))
     if marked and t.take(_Kind.RPE):
         return t.rpe(t.expect(_Kind.NUM))
+    if at and t.peek(_Kind.NUM) and Decimal(t.items[t.pos].text.replace(",", ".")) > _AT_RIR_LIMIT:
+        return t.rpe(t.expect(_Kind.NUM))  # the one @ rule: @6 to @10 is RPE
     if t.take(_Kind.NONE):
         rir = 0
     else:
@@ -274,6 +281,8 @@ def parse_set_report(text: str) -> SetReport:
             unit = t.unit()
     reps = t.whole(reps_token, MAX_REPS, "Reps")
     weight = None if weight_token is None else t.decimal(weight_token)
+    if reps == 0 and weight == 0:
+        raise t.fail()
     rir = _effort(t)
     t.end()
     return SetReport(reps=reps, weight=weight, unit=unit, rir=rir)

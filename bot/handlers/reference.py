@@ -39,6 +39,11 @@ def howto_reply(query: str) -> Reply:
         return Reply(texts.cue_card(found.exercise))
     if found.is_ambiguous:
         return _choices(texts.AMBIGUOUS, found.candidates)
+    if found.other is not None:
+        name = found.other.name.lower()
+        if found.closest is not None:
+            return _choices(texts.NOT_COACHED.format(name=name), (found.closest,))
+        return _choices(texts.NOT_COACHED_LIST.format(name=name), EXERCISES)
     if found.candidates:
         return _choices(texts.UNKNOWN, found.candidates)
     return _choices(texts.UNKNOWN_LIST, EXERCISES)

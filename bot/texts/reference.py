@@ -13,6 +13,8 @@ CHOOSE = "Which exercise? Tap one for its form cues."
 AMBIGUOUS = "A few exercises fit that. Which one?"
 UNKNOWN = "I don't know that one. Did you mean this?"
 UNKNOWN_LIST = "I don't know that one. Here are the exercises I know:"
+NOT_COACHED = "I don't coach the {name}. The closest lift I do coach is this one:"
+NOT_COACHED_LIST = "I don't coach the {name}. Here are the exercises I do coach:"
 
 CUES_TITLE = "How to: {name}"
 CUES_MUSCLES = "Works: {primary}"

@@ -31,6 +31,11 @@ async def test_howto_reads_any_spelling_and_answers_with_the_cues(bot: BotHarnes
         ("t bar", "t_bar_row"),
         ("rear delt fly", "rear_lateral_raise"),
         ("deadlfit", "deadlift"),
+        ("facepull", "face_pull"),
+        ("dead lift", "deadlift"),
+        ("sael row", "seal_row"),
+        ("meadows", "meadows_row"),
+        ("deads", "deadlift"),
     ):
         exercise = get_exercise(key)
         reply = await bot.say(f"/howto {query}")
@@ -60,14 +65,29 @@ async def test_ambiguous_name_offers_one_button_per_candidate(bot: BotHarness) -
 
 
 async def test_unknown_names_get_a_suggestion_or_the_whole_list(bot: BotHarness) -> None:
-    suggestion = await bot.say("/howto face")
+    suggestion = await bot.say("/howto upright")
     assert "I don't know that one" in texts(suggestion)
-    assert suggestion[-1].labels == ["Face pull"]
-    assert "How to: Face pull" in texts(await bot.press("Face pull"))
+    assert suggestion[-1].labels == ["Upright row"]
+    assert "How to: Upright row" in texts(await bot.press("Upright row"))
 
-    unknown = await bot.say("/howto bench press")
+    unknown = await bot.say("/howto xyzzy")
     assert "I don't know that one" in texts(unknown)
     assert unknown[-1].labels == ALL_NAMES
+
+
+async def test_lifts_we_do_not_coach_are_named_with_the_closest_one(bot: BotHarness) -> None:
+    sumo = await bot.say("/howto sumo deadlift")
+    assert "I don't coach the sumo deadlift" in texts(sumo)
+    assert sumo[-1].labels == ["Deadlift"]
+    assert "How to: Deadlift" in texts(await bot.press("Deadlift"))
+
+    dumbbell = await bot.say("/howto Bent Over Row (Dumbbell)")
+    assert "I don't coach the two-dumbbell bent-over row" in texts(dumbbell)
+    assert dumbbell[-1].labels == ["Single-arm dumbbell row"]
+
+    bench = await bot.say("/howto bench press")
+    assert "I don't coach the bench press" in texts(bench)
+    assert bench[-1].labels == ALL_NAMES
 
     everything = await bot.say("/howto")
     assert "Which exercise?" in texts(everything)

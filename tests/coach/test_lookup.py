@@ -91,18 +91,52 @@ def test_ambiguous_queries_offer_each_fitting_exercise(query: str, expected: set
 
 
 @pytest.mark.parametrize(
-    ("query", "suggestion"),
-    [
-        ("seal", "seal_row"),
-        ("upright", "upright_row"),
-        ("rear delt", "rear_lateral_raise"),
-        ("lateral raise", "rear_lateral_raise"),
-    ],
+    ("query", "key"),
+    [("seal", "seal_row"), ("meadows", "meadows_row"), ("face", "face_pull")],
 )
-def test_a_partial_name_is_a_suggestion_not_a_match(query: str, suggestion: str) -> None:
+def test_a_partial_name_only_one_lift_fits_is_that_lift(query: str, key: str) -> None:
+    result = find_exercise(query)
+    assert result.exercise is not None and result.exercise.key == key
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"),
+    [("upright", "upright_row"), ("rear delt", "rear_lateral_raise")],
+)
+def test_a_partial_name_several_lifts_share_is_a_suggestion(query: str, suggestion: str) -> None:
     result = find_exercise(query)
     assert result.is_unknown
     assert [c.key for c in result.candidates] == [suggestion]
+
+
+@pytest.mark.parametrize(
+    ("query", "other", "closest"),
+    [
+        ("bench press", "Bench press", None),
+        ("pull up", "Pull-up", None),
+        ("sumo deadlift", "Sumo deadlift", "deadlift"),
+        ("Sumo Deadlift (Barbell)", "Sumo deadlift", "deadlift"),
+        ("Renegade Row (Dumbbell)", "Renegade row", "single_arm_dumbbell_row"),
+        ("Bent Over Row (Dumbbell)", "Two-dumbbell bent-over row", "single_arm_dumbbell_row"),
+        ("Dumbbell Bent Over Row", "Two-dumbbell bent-over row", "single_arm_dumbbell_row"),
+        (
+            "Chest Supported Reverse Fly (Dumbbell)",
+            "Chest-supported reverse fly",
+            "rear_lateral_raise",
+        ),
+        ("lateral raise", "Lateral raise", "rear_lateral_raise"),
+        ("Seated Row (Machine)", "Machine row", "cable_row"),
+        ("pendlay row", "Pendlay row", "barbell_row"),
+    ],
+)
+def test_lifts_we_do_not_coach_are_named_with_the_closest(
+    query: str, other: str, closest: str | None
+) -> None:
+    result = find_exercise(query)
+    assert not result.is_match and result.other is not None
+    assert result.other.name == other
+    assert (result.closest.key if result.closest else None) == closest
+    assert result.describe().startswith("none (closest: ")
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.coach.parsing import (
@@ -76,6 +76,16 @@ def report(
         ("2200x1", report(1, "2200")),
         ("1000 kg x 1", report(1, "1000", KG)),
         ("0x5", report(5, "0")),
+        ("225x6\u200b", report(6, "225")),
+        ("\u200f225x6", report(6, "225")),
+        ("\u200e225x6 @2\ufeff", report(6, "225", rir=2)),
+        # The one @ rule: @0-5 is reps left, @6-10 is RPE (never 9 reps left).
+        ("200x5@9", report(5, "200", rir=1)),
+        ("170 x 6 @8", report(6, "170", rir=2)),
+        ("225x6 @5", report(6, "225", rir=5)),
+        ("225x6 @6", report(6, "225", rir=4)),
+        ("220x5@8.5", report(5, "220", rir=1)),
+        ("225x6 @10", report(6, "225", rir=0)),
     ],
 )
 def test_reads_set_reports(text: str, expected: SetReport) -> None:
@@ -123,6 +133,8 @@ def test_reads_set_reports(text: str, expected: SetReport) -> None:
         "6 reps please",
         "🏋️",
         "6\x00",
+        "0x0",
+        "0 x 0 @2",
     ],
 )
 def test_refuses_what_it_cannot_read(text: str) -> None:
@@ -135,7 +147,7 @@ def test_refuses_what_it_cannot_read(text: str) -> None:
     ("text", "reason"),
     [
         ("101", "Reps go from 0 to 100"),
-        ("225x6 @11", "Reps left go from 0 to 10"),
+        ("225x6 rir 11", "Reps left go from 0 to 10"),
         ("2201x5", "Weights go up to"),
         ("225 lb", "How many reps?"),
     ],
@@ -262,7 +274,10 @@ def test_weight_parser_returns_a_weight_or_a_set_report_error(text: str) -> None
     rir=st.integers(min_value=0, max_value=10),
 )
 def test_weight_reps_and_rir_round_trip(weight: Decimal, reps: int, rir: int) -> None:
-    assert parse_set_report(f"{weight}x{reps} @{rir}") == SetReport(reps, weight, None, rir)
+    assume(reps or weight)  # 0 x 0 is no set
+    assert parse_set_report(f"{weight}x{reps} rir {rir}") == SetReport(reps, weight, None, rir)
+    at = parse_set_report(f"{weight}x{reps} @{rir}")
+    assert at.rir == (rir if rir <= 5 else 10 - rir)  # the one @ rule
 
 
 @given(
@@ -272,5 +287,6 @@ def test_weight_reps_and_rir_round_trip(weight: Decimal, reps: int, rir: int) ->
     comma=st.booleans(),
 )
 def test_weight_with_unit_round_trips(weight: Decimal, reps: int, unit: Unit, comma: bool) -> None:
+    assume(reps or weight)  # 0 x 0 is no set
     shown = str(weight).replace(".", ",") if comma else str(weight)
     assert parse_set_report(f"{shown} {unit} x {reps}") == SetReport(reps, weight, unit)
