@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, *settings.secrets())
+    setup_logging(
+        settings.log_level, *settings.secrets(), lifter_content=settings.log_lifter_content
+    )
     from bot.runner import run_bot
 
     return run_bot(settings, webhook=args.webhook or bool(settings.webhook_url))

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     bot_api_url: str | None = None
     log_level: str = "INFO"
+    log_lifter_content: bool = False  # what lifters write, in DEBUG lines (never by default)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.logs import RateLimitedWarning
 from bot.scheduling.dispatcher import stop_dispatcher
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,9 @@ class WebhookServer:
         self.app = app
         self.webhook = webhook
         self._runner: web.AppRunner | None = None
+        # Anyone can post to the webhook: one line a minute, however many they send.
+        self._refused = RateLimitedWarning(log, "refused webhook requests without the secret")
+        self._malformed = RateLimitedWarning(log, "refused malformed webhook requests")
 
     def routes(self) -> web.Application:
         """The aiohttp application: POST <webhook path> and GET /healthz."""
@@ -88,14 +92,14 @@ class WebhookServer:
 
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self.webhook.secret.encode()):
-            log.warning("refused a webhook request without the right secret token")
+            self._refused()
             return web.Response(status=403)
         if not self.app.running:
             return web.Response(status=503)  # Telegram keeps the update and retries
         try:
             update = Update.de_json(await request.json(), self.app.bot)
         except Exception:  # any malformed body; Telegram never sends one
-            log.warning("refused a malformed webhook request")
+            self._malformed()
             return web.Response(status=400)
         await self.app.update_queue.put(update)
         return web.Response()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,10 +14,19 @@ from bot.db.models import User, UserSettings
 NAME_LENGTH = 128
 
 
+def clean_name(first_name: str) -> str:
+    """A Telegram first name as stored: anyone can put a NUL in theirs, PostgreSQL
+    refuses it in text (every update of that lifter would fail), and no control
+    character has a place in a greeting either."""
+    kept = "".join(c for c in first_name if unicodedata.category(c) != "Cc")
+    return kept[:NAME_LENGTH]
+
+
 def refresh_name(user: User, first_name: str) -> None:
     """Keep the name Telegram last gave us (it only appears in greetings)."""
-    if first_name and user.first_name != first_name[:NAME_LENGTH]:
-        user.first_name = first_name[:NAME_LENGTH]
+    name = clean_name(first_name)
+    if name and user.first_name != name:
+        user.first_name = name
 
 
 def _user_and_settings(user_id: int) -> Select[User, UserSettings]:
@@ -44,7 +54,7 @@ async def create_user(
     workers, or a processor without per-chat order) must not fail on the primary key;
     the bool says whether this call created them.
     """
-    row = {"id": user_id, "first_name": first_name[:NAME_LENGTH], "created_at": now}
+    row = {"id": user_id, "first_name": clean_name(first_name), "created_at": now}
     result = await session.execute(insert(session, User).values(row).on_conflict_do_nothing())
     await session.execute(
         insert(session, UserSettings).values(user_id=user_id).on_conflict_do_nothing()

@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.coach.units import parse_unit
-from bot.db.users import ensure_user
+from bot.db.users import clean_name, ensure_user
 from bot.handlers.respond import send
 from bot.replies import Reply
 from bot.services.container import services
@@ -26,7 +26,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if offer:
             settings.schedule_offered = True
     template = texts.WELCOME_NEW if created else texts.WELCOME_BACK
-    replies = [Reply(template.format(name=user.first_name))]
+    replies = [Reply(template.format(name=clean_name(user.first_name)))]
     if offer:
         replies.append(schedule_offer(user.id))
     await send(context.bot, update.effective_chat.id, replies)

@@ -3,6 +3,7 @@ health check answers on the same port."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.localapi import BotApiEmulator
+from bot.logs import RateLimitedWarning
 from bot.webhook import SECRET_HEADER, Webhook, WebhookServer
 from tests.hardening.conftest import COACH_VARIABLES, free_port, rows_of, wait_handled
 from tests.harness import LIFTER, TEST_TOKEN, BotHarness, texts
@@ -150,3 +152,29 @@ def test_webhook_mode_without_a_secret_exits_2_with_one_clear_line(tmp_path: Pat
     assert "WEBHOOK_SECRET" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "coach.db").exists()  # refused before touching anything
+
+
+async def test_a_flood_of_forged_requests_writes_one_warning(
+    hooked: Hooked, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone can post to the webhook; a forger's flood must not flood the log too."""
+    caplog.set_level(logging.WARNING, logger="bot.webhook")
+    async with httpx.AsyncClient() as client:
+        for update_id in range(90_100, 90_200):
+            wrong = {SECRET_HEADER: f"guess-{update_id}"}
+            response = await client.post(hooked.url, json=forged(update_id, "/x"), headers=wrong)
+            assert response.status_code == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "bot.webhook"]
+    assert lines == ["refused webhook requests without the secret"]
+
+
+def test_a_rate_limited_warning_says_how_many_it_left_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    warn = RateLimitedWarning(logging.getLogger("flood"), "refused", 60, clock=lambda: now[0])
+    for second in range(150):
+        now[0] = float(second)
+        warn()
+    lines = [r.getMessage() for r in caplog.records if r.name == "flood"]
+    assert lines == ["refused", "refused (59 more not logged)", "refused (59 more not logged)"]
