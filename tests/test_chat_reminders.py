@@ -27,3 +27,29 @@ def test_wait_a_day_brings_tomorrows_reminder_and_its_button_starts_the_workout(
     assert "Upper back today\nDeadlift 3 x 4-6: pick a starting weight" in out
     assert out.index("Today's workout: 5 exercises") > out.index("Upper back today")
     assert out.count("Upper back today") == 1
+
+
+def test_a_long_wait_steps_through_time_so_the_daily_reminder_arrives_on_time(
+    tmp_path: Path,
+) -> None:
+    # Jumping 25 hours at once left the 07:00 reminder hours late and dropped; stepping
+    # through the wait fires it at 07:00, as the running bot would.
+    script = "/schedule daily 07:00 UTC\n!wait 25h\n"
+    result = cli.coach("chat", "--db", str(tmp_path / "chat.db"), cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Reminders set:" in out
+    assert "Upper back today\nDeadlift 3 x 4-6: pick a starting weight" in out
+    assert "[Start workout]" in out
+
+
+def test_a_second_run_on_the_same_database_answers_every_message(tmp_path: Path) -> None:
+    db = str(tmp_path / "chat.db")
+    first = cli.coach("chat", "--db", db, cwd=tmp_path, stdin="/start\n/help\n")
+    assert first.returncode == 0, first.stderr
+    second = cli.coach("chat", "--db", db, cwd=tmp_path, stdin="/start\n/help\n/history\n")
+    assert second.returncode == 0, second.stderr
+    out = second.stdout
+    assert "Welcome back, Lifter." in out
+    assert "/workout - Start or resume" in out
+    assert "No workouts yet." in out

@@ -69,7 +69,12 @@ PREVIEW_MATCHED = "I'll import:"
 PREVIEW_EXERCISE = "{name}: {sets}"
 PREVIEW_UNMATCHED = "Not exercises I coach, so I'll leave them out:"
 PREVIEW_MORE = "and {count} more"
-PREVIEW_SKIPPED = "Rows without reps (cardio, timed holds) are left out: {rows}."
+PREVIEW_SKIPPED = (
+    "Rows that aren't sets (cardio, timed holds, rest timers, empty rows) are left out: {rows}."
+)
+PREVIEW_PROBLEMS = "I couldn't read {rows}, so I'll leave them out:"
+PREVIEW_PROBLEM = "- {problem}"
+PREVIEW_MORE_PROBLEMS = "- and {count} more"
 PREVIEW_WARMUPS = "Warm-up sets are kept but not used to set your loads."
 PREVIEW_COUNTS = "New: {new}. Already here: {known}."
 PREVIEW_UNIT = "Weights without a unit are read as {unit}."

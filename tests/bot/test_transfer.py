@@ -244,10 +244,19 @@ async def test_a_newer_load_is_not_overwritten_by_older_history(bot: BotHarness)
     ]
 
 
-async def test_a_malformed_file_names_the_line_and_imports_nothing(bot: BotHarness) -> None:
+async def test_a_bad_row_is_named_in_the_preview_and_the_rest_imports(bot: BotHarness) -> None:
     reply = texts(await bot.send_file("broken.csv", sample("strong_malformed.csv")))
+    assert "I couldn't read 1 row, so I'll leave them out:\n" in reply
+    assert "- Line 5: the weight 'abc' is not a number." in reply
+    await bot.press("Import")
+    assert len(await stored_sets(bot)) == 3
+
+
+async def test_a_file_of_bad_rows_imports_nothing(bot: BotHarness) -> None:
+    text = sample("strong_malformed.csv").replace(b",8,0,0", b",x,0,0")
+    reply = texts(await bot.send_file("broken.csv", text))
     assert "nothing was imported" in reply
-    assert "Line 5: the weight 'abc' is not a number." in reply
+    assert "Line 2: the number of reps 'x' is not a number." in reply
     assert await stored_sets(bot) == [] and await pending_count(bot) == 0
 
 
