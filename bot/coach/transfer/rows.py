@@ -60,6 +60,7 @@ _MIN_YEAR: Final = 1900
 _MAX_YEAR: Final = 2200
 CENT: Final = Decimal("0.01")
 _STORED: Final = Decimal("0.0001")  # what the database keeps (Numeric(10, 4))
+_STORED_PLACES: Final = -4
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _UNGUARD = re.compile(r"'+[=+\-@\t\r]")
 _TRUE: Final = frozenset({"yes", "y", "true", "1", "w", "warmup", "warm-up"})
@@ -160,7 +161,7 @@ class Row:
                 unit=f" {unit.value}",
             )
         exponent = weight.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < _STORED.as_tuple().exponent:
+        if isinstance(exponent, int) and exponent < _STORED_PLACES:
             weight = weight.quantize(_STORED, ROUND_HALF_EVEN)
         return weight + 0  # drops a negative zero's sign
 
