@@ -2,9 +2,12 @@
 
 An import is two steps. A file sent is read and previewed (what matched, what didn't,
 how many sets are new); its bytes wait in `pending_imports`, so the preview can be
-confirmed after a restart or on another worker. On [Import] the file is read again and
-everything is written in one transaction: one workout per workout in the file, its new
-sets, and next-time loads seeded from the latest working sets.
+confirmed after a restart or on another worker. On [Import] the pending file is claimed
+and read again as a stream: one workout row per workout in the file and its new sets,
+written `CHUNK_SETS` at a time, each chunk its own short transaction, so a 100,000-row
+file neither sits in memory whole nor holds the database's write lock while other
+lifters wait; then next-time loads seeded from the latest working sets. A crash part
+way leaves the first chunks stored; sending the file again adds only the rest.
 
 A set is new when its fingerprint is unknown. Every stored set has one: imported sets
 keep the file's, and the coach computes the same print when it logs a set. Importing a
@@ -14,9 +17,11 @@ file twice, or our own export back, therefore adds nothing.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Iterable, Sequence, Set
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,14 +31,16 @@ from bot.coach.catalog import RepRange, get_exercise
 from bot.coach.progression import LoadSteps, next_set
 from bot.coach.timing import local_day, zone_name
 from bot.coach.transfer import (
+    ExportReader,
     ExportSet,
+    FileWorkout,
     ImportedSet,
     ImportFormatError,
     ImportPlan,
+    Planner,
     export_csv,
     export_strong_csv,
-    parse_import,
-    plan_import,
+    workouts_of,
 )
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
@@ -49,7 +56,10 @@ from bot.texts import common as common_texts
 from bot.texts import data as texts
 
 PREFIX = "im"  # callback data: im:<user id>:ok:<file digest> or im:<user id>:no
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+CHUNK_SETS = 1000
+"""Sets written per transaction: each holds SQLite's write lock for a few milliseconds."""
+_PIECE = 1 << 16
 _LISTED_NAMES = 15
 _LISTED_PROBLEMS = 5
 _FILENAME_CHARS = 40
@@ -63,12 +73,53 @@ def too_big(size: int | None) -> bool:
     return size is not None and size > MAX_FILE_BYTES
 
 
-def decode(content: bytes) -> str:
-    """The file's text: UTF-8 (with or without a byte order mark), else Latin-1."""
+def encoding_of(content: bytes) -> str:
+    """UTF-8 (a byte order mark is dropped by the reader), else Latin-1. Checked in
+    pieces, so a large file is never decoded whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return content.decode("utf-8-sig")
+        for start in range(0, len(content), _PIECE):
+            decoder.decode(content[start : start + _PIECE])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("latin-1")
+        return "latin-1"
+    return "utf-8"
+
+
+class ImportStream:
+    """A file's workouts, read and planned as they are pulled, a chunk at a time.
+
+    Raises ImportFormatError (at once for an unknown header; while pulling for broken
+    CSV or mostly bad rows).
+    """
+
+    def __init__(self, content: bytes, unit: Unit, zone: dt.tzinfo, known: Set[str]) -> None:
+        lines = io.TextIOWrapper(io.BytesIO(content), encoding=encoding_of(content), newline="")
+        self.reader = ExportReader(lines, default_unit=unit, zone=zone)
+        self.planner = Planner(known)
+        self._workouts = workouts_of(self.reader.sets(), self.reader.format)
+
+    def next_chunk(self, size: int = CHUNK_SETS) -> list[FileWorkout]:
+        """The next workouts with new sets, about `size` sets in all; [] at the end."""
+        chunk: list[FileWorkout] = []
+        count = 0
+        for sets in self._workouts:
+            workout = self.planner.add(sets)
+            if workout.new_sets:
+                chunk.append(workout)
+                count += len(workout.new_sets)
+            if count >= size:
+                break
+        return chunk
+
+    def summary(self) -> ImportPlan:
+        """Read to the end (nothing kept) and say what importing would do."""
+        while self.next_chunk():
+            pass
+        return self.plan()
+
+    def plan(self) -> ImportPlan:
+        return self.planner.plan(self.reader.skipped_rows, self.reader.problems)
 
 
 def digest(content: bytes) -> str:
@@ -199,16 +250,14 @@ class TransferService:
         return Outcome(replies=[Reply(caption, document=text.encode(), filename=filename)])
 
     async def _read(self, user_id: int, content: bytes, settings: UserSettings) -> ImportPlan:
-        """Parse a file and compare it with what is stored (CPU work in worker threads).
+        """Parse a file and compare it with what is stored (CPU work in a worker thread).
 
         Raises ImportFormatError for a file that cannot be read.
         """
-        batch = await asyncio.to_thread(
-            parse_import, decode(content), default_unit=unit_of(settings), zone=zone_of(settings)
-        )
         async with self.db.transaction() as session:
             stored = await queries.stored_fingerprints(session, user_id)
-        return plan_import(batch, stored)
+        unit, zone = unit_of(settings), zone_of(settings)
+        return await asyncio.to_thread(lambda: ImportStream(content, unit, zone, stored).summary())
 
     async def preview(
         self, user_id: int, first_name: str, filename: str, mime_type: str, content: bytes
@@ -244,7 +293,7 @@ class TransferService:
         if plan.span is not None:
             lines.append(
                 texts.PREVIEW_SPAN.format(
-                    workouts=_workouts(len(plan.workouts)),
+                    workouts=_workouts(plan.workouts),
                     first=day_text(local_day(plan.span[0], zone)),
                     last=day_text(local_day(plan.span[1], zone)),
                 )
@@ -293,27 +342,27 @@ class TransferService:
         return await self.confirm(user_id, expected)
 
     async def confirm(self, user_id: int, expected: str) -> Outcome:
-        """Import the pending file if it is still the one previewed; all or nothing."""
-        async with self.db.transaction() as session:
-            pending = await queries.pending_import(session, user_id)
-            settings = await get_settings(session, user_id)
-        if pending is None or settings is None or digest(pending.content) != expected:
-            return Outcome().say(texts.IMPORT_STALE)
-        problem = ""
-        try:
-            plan: ImportPlan | None = await self._read(user_id, pending.content, settings)
-        except ImportFormatError as error:  # read fine for the preview, so hardly ever
-            plan, problem = None, error.message
+        """Import the pending file if it is still the one previewed, in chunks."""
         async with self.db.transaction() as session:
             claimed = await session.get(PendingImport, user_id, with_for_update=True)
-            if claimed is None or digest(claimed.content) != expected:
+            settings = await get_settings(session, user_id)
+            if claimed is None or settings is None or digest(claimed.content) != expected:
                 return Outcome().say(texts.IMPORT_STALE)
+            content = claimed.content
             await session.delete(claimed)
-            if plan is None:
-                return Outcome().say(texts.BAD_FILE.format(problem=problem))
-            if not plan.new_sets:
-                return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
-            await self._write(session, user_id, plan)
+            stored = await queries.stored_fingerprints(session, user_id)
+        unit, zone = unit_of(settings), zone_of(settings)
+        try:
+            stream = await asyncio.to_thread(ImportStream, content, unit, zone, stored)
+            while chunk := await asyncio.to_thread(stream.next_chunk):
+                async with self.db.transaction() as session:
+                    await self._write(session, user_id, chunk)
+        except ImportFormatError as error:  # read fine for the preview, so hardly ever
+            return Outcome().say(texts.BAD_FILE.format(problem=error.message))
+        plan = stream.plan()
+        if not plan.new_sets:
+            return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
+        async with self.db.transaction() as session:
             seeded = await self._seed_loads(session, user_id, plan, settings)
         lines = [
             texts.IMPORTED_DONE.format(
@@ -331,13 +380,14 @@ class TransferService:
             ]
         return Outcome().say("\n".join(lines))
 
-    async def _write(self, session: AsyncSession, user_id: int, plan: ImportPlan) -> None:
-        """One workout row per file workout with new sets (reused on a second import)."""
-        fresh = [w for w in plan.workouts if w.new_sets]
+    async def _write(
+        self, session: AsyncSession, user_id: int, fresh: Sequence[FileWorkout]
+    ) -> None:
+        """One workout row per file workout (reused by a later chunk or a second import)."""
         existing = await queries.imported_workouts(session, user_id, [w.import_key for w in fresh])
         rows: dict[str, Workout] = {}
         for item in fresh:
-            workout = existing.get(item.import_key)
+            workout = rows.get(item.import_key) or existing.get(item.import_key)
             if workout is None:
                 workout = Workout(
                     user_id=user_id,

@@ -51,9 +51,9 @@ EXPORTED_STRONG = "All your sets in the Strong app's layout ({sets}), weights in
 IMPORT_HOW = (
     "Send me the CSV file you exported from Strong or Hevy (look for Export in their "
     "settings), or one you got here with /export.\n"
-    "Files up to 5 MB. I'll show you what I found before importing anything."
+    "Files up to 10 MB. I'll show you what I found before importing anything."
 )
-FILE_TOO_BIG = "That file is too big: I can import files up to 5 MB. Export a shorter date range."
+FILE_TOO_BIG = "That file is too big: I can import files up to 10 MB. Export a shorter date range."
 NOT_CSV = (
     "I can only import CSV files exported from Strong or Hevy (or from here with /export). "
     "Send /import to see how."

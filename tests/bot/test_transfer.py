@@ -330,9 +330,9 @@ async def test_cancel_imports_nothing_and_forgets_the_file(bot: BotHarness) -> N
 
 async def test_files_too_big_or_not_csv_get_a_friendly_reply(bot: BotHarness) -> None:
     assert "Send me the CSV file" in texts(await bot.say("/import"))
-    big = b"Date,Exercise Name,Set Order,Weight,Reps\n" + b"x" * (5 * 1024 * 1024)
+    big = b"Date,Exercise Name,Set Order,Weight,Reps\n" + b"x" * (10 * 1024 * 1024)
     reply = texts(await bot.send_file("huge.csv", big))
-    assert "too big" in reply and "5 MB" in reply
+    assert "too big" in reply and "10 MB" in reply
     assert not any(name.casefold() == "getfile" for name, _ in bot.emulator.requests)
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4

@@ -32,11 +32,12 @@ from bot.coach.transfer.planning import (
     SESSION_GAP,
     FileWorkout,
     ImportPlan,
-    group_workouts,
+    Planner,
     import_key,
     plan_import,
+    workouts_of,
 )
-from bot.coach.transfer.reading import parse_import
+from bot.coach.transfer.reading import MAX_ROWS, ExportReader, parse_import
 from bot.coach.transfer.rows import exercise_key_for, set_fingerprint
 from bot.coach.transfer.writing import export_csv, export_strong_csv
 
@@ -44,8 +45,10 @@ __all__ = [
     "COACH_COLUMNS",
     "IMPORTED_WORKOUT_NAME",
     "MAX_REPS",
+    "MAX_ROWS",
     "SESSION_GAP",
     "STRONG_COLUMNS",
+    "ExportReader",
     "ExportSet",
     "FileWorkout",
     "ImportBatch",
@@ -53,13 +56,14 @@ __all__ = [
     "ImportFormatError",
     "ImportPlan",
     "ImportedSet",
+    "Planner",
     "RowProblem",
     "exercise_key_for",
     "export_csv",
     "export_strong_csv",
-    "group_workouts",
     "import_key",
     "parse_import",
     "plan_import",
     "set_fingerprint",
+    "workouts_of",
 ]

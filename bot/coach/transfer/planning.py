@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from typing import Final
 
-from bot.coach.transfer.model import ImportBatch, ImportedSet, RowProblem
+from bot.coach.transfer.model import ImportBatch, ImportedSet, ImportFormat, RowProblem
 
 SESSION_GAP: Final = dt.timedelta(hours=3)
 """In our own export every set has its own time: a longer pause starts a new workout."""
@@ -34,9 +34,10 @@ class FileWorkout:
 
 @dataclass(frozen=True, slots=True)
 class ImportPlan:
-    """What importing a file would do, for the preview and for the import itself."""
+    """What importing a file does, in counts: for the preview and the reply after."""
 
-    workouts: tuple[FileWorkout, ...]
+    workouts: int
+    new_workouts: int
     matched: dict[str, int]  # exercise key -> sets in the file
     unmatched: dict[str, int]  # exercise name as written -> sets in the file
     new_sets: int
@@ -47,10 +48,6 @@ class ImportPlan:
     span: tuple[dt.datetime, dt.datetime] | None
     latest: dict[str, tuple[ImportedSet, ...]]  # exercise key -> latest working session
 
-    @property
-    def new_workouts(self) -> int:
-        return sum(1 for w in self.workouts if w.new_sets)
-
 
 def import_key(started_at: dt.datetime, name: str) -> str:
     """Names a file's workout, so importing the file again finds the same one."""
@@ -58,84 +55,111 @@ def import_key(started_at: dt.datetime, name: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def group_workouts(batch: ImportBatch) -> list[list[ImportedSet]]:
-    """The file's workouts, oldest first.
+def workouts_of(sets: Iterable[ImportedSet], fmt: ImportFormat) -> Iterator[list[ImportedSet]]:
+    """The file's workouts as runs of consecutive sets, in file order.
 
-    Strong and Hevy stamp every set with its workout's start, so sets with the same start
-    and workout name are one workout. Our own export stamps each set when it was lifted:
-    a workout there is a run of sets with one name, no pause over `SESSION_GAP` and no
-    set number of an exercise seen twice.
+    Strong and Hevy stamp every set with its workout's start, so a run is the sets with
+    one start and workout name. Our own export stamps each set when it was lifted: a run
+    there has one workout name, no pause over `SESSION_GAP`, no step back in time and no
+    set number of an exercise seen twice. A workout whose rows are not together in the
+    file becomes two runs with the same `import_key`, which the import puts in one
+    workout.
     """
-    if batch.format != "coach":
-        groups: dict[tuple[dt.datetime, str], list[ImportedSet]] = {}
-        for item in batch.sets:
-            groups.setdefault((item.performed_at, item.workout_name), []).append(item)
-        return sorted(groups.values(), key=lambda sets: sets[0].performed_at)
-    runs: list[list[ImportedSet]] = []
+    current: list[ImportedSet] = []
     seen: set[tuple[str, int]] = set()
-    for item in sorted(batch.sets, key=lambda s: s.performed_at):
+    for item in sets:
         ident = (item.exercise_key or item.exercise_name.casefold(), item.set_number)
-        current = runs[-1] if runs else None
-        if (
-            current is None
-            or item.workout_name != current[-1].workout_name
-            or item.performed_at - current[-1].performed_at > SESSION_GAP
-            or ident in seen
-        ):
-            runs.append([])
-            seen = set()
-        runs[-1].append(item)
+        if current and _starts_another(current[-1], item, fmt, ident in seen):
+            yield current
+            current, seen = [], set()
+        current.append(item)
         seen.add(ident)
-    return runs
+    if current:
+        yield current
 
 
-def plan_import(batch: ImportBatch, known: Set[str]) -> ImportPlan:
-    """Which sets of `batch` are new, given the fingerprints already stored; unmatched
-    exercises are counted but never imported."""
-    matched: dict[str, int] = {}
-    unmatched: dict[str, int] = {}
-    workouts: list[FileWorkout] = []
-    latest: dict[str, tuple[ImportedSet, ...]] = {}
-    seen = set(known)
-    new = known_count = warmups = 0
-    for sets in group_workouts(batch):
+def _starts_another(last: ImportedSet, item: ImportedSet, fmt: ImportFormat, repeat: bool) -> bool:
+    if fmt != "coach":
+        return (item.performed_at, item.workout_name) != (last.performed_at, last.workout_name)
+    gap = item.performed_at - last.performed_at
+    return (
+        item.workout_name != last.workout_name or not dt.timedelta() <= gap <= SESSION_GAP or repeat
+    )
+
+
+class Planner:
+    """Counts a file's workouts as they stream past and says which of their sets are new,
+    given the fingerprints already stored; unmatched exercises are counted, not imported.
+    Holds counts, the new fingerprints and each lift's latest session, never the file."""
+
+    def __init__(self, known: Set[str]) -> None:
+        self._known = known
+        self._fresh: set[str] = set()
+        self.matched: dict[str, int] = {}
+        self.unmatched: dict[str, int] = {}
+        self.latest: dict[str, tuple[ImportedSet, ...]] = {}
+        self.workouts = self.new_workouts = self.new_sets = self.known_sets = self.warmups = 0
+        self._first: dt.datetime | None = None
+        self._last: dt.datetime | None = None
+
+    def add(self, sets: list[ImportedSet]) -> FileWorkout:
+        """One workout of the file, with the sets of it that are new here."""
         fresh = []
         by_exercise: dict[str, list[ImportedSet]] = {}
         for item in sets:
             if item.exercise_key is None:
-                unmatched[item.exercise_name] = unmatched.get(item.exercise_name, 0) + 1
+                self.unmatched[item.exercise_name] = self.unmatched.get(item.exercise_name, 0) + 1
                 continue
-            matched[item.exercise_key] = matched.get(item.exercise_key, 0) + 1
-            warmups += item.warmup
+            self.matched[item.exercise_key] = self.matched.get(item.exercise_key, 0) + 1
+            self.warmups += item.warmup
+            self._span(item.performed_at)
             if not item.warmup and item.reps > 0:
                 by_exercise.setdefault(item.exercise_key, []).append(item)
-            if item.fingerprint in seen:
-                known_count += 1
+            if item.fingerprint in self._known or item.fingerprint in self._fresh:
+                self.known_sets += 1
                 continue
-            seen.add(item.fingerprint)
+            self._fresh.add(item.fingerprint)
             fresh.append(item)
-        latest.update({key: tuple(group) for key, group in by_exercise.items()})
-        new += len(fresh)
+        for key, group in by_exercise.items():
+            current = self.latest.get(key)
+            if current is None or current[0].performed_at <= group[0].performed_at:
+                self.latest[key] = tuple(group)
+        self.workouts += 1
+        self.new_workouts += bool(fresh)
+        self.new_sets += len(fresh)
         first = sets[0]
-        workouts.append(
-            FileWorkout(
-                import_key=import_key(first.performed_at, first.workout_name),
-                name=first.workout_name.strip()[:_MAX_NAME] or IMPORTED_WORKOUT_NAME,
-                started_at=first.performed_at,
-                finished_at=max(s.performed_at for s in sets),
-                new_sets=tuple(fresh),
-            )
+        return FileWorkout(
+            import_key=import_key(first.performed_at, first.workout_name),
+            name=first.workout_name.strip()[:_MAX_NAME] or IMPORTED_WORKOUT_NAME,
+            started_at=first.performed_at,
+            finished_at=max(s.performed_at for s in sets),
+            new_sets=tuple(fresh),
         )
-    times = [s.performed_at for s in batch.sets if s.exercise_key is not None]
-    return ImportPlan(
-        workouts=tuple(workouts),
-        matched=matched,
-        unmatched=unmatched,
-        new_sets=new,
-        known_sets=known_count,
-        warmups=warmups,
-        skipped_rows=batch.skipped_rows,
-        problems=batch.problems,
-        span=(min(times), max(times)) if times else None,
-        latest=latest,
-    )
+
+    def _span(self, instant: dt.datetime) -> None:
+        self._first = instant if self._first is None else min(self._first, instant)
+        self._last = instant if self._last is None else max(self._last, instant)
+
+    def plan(self, skipped_rows: int, problems: tuple[RowProblem, ...]) -> ImportPlan:
+        span = None if self._first is None or self._last is None else (self._first, self._last)
+        return ImportPlan(
+            workouts=self.workouts,
+            new_workouts=self.new_workouts,
+            matched=self.matched,
+            unmatched=self.unmatched,
+            new_sets=self.new_sets,
+            known_sets=self.known_sets,
+            warmups=self.warmups,
+            skipped_rows=skipped_rows,
+            problems=problems,
+            span=span,
+            latest=self.latest,
+        )
+
+
+def plan_import(batch: ImportBatch, known: Set[str]) -> ImportPlan:
+    """What importing a whole batch would do (the streaming `Planner` over its sets)."""
+    planner = Planner(known)
+    for sets in workouts_of(batch.sets, batch.format):
+        planner.add(sets)
+    return planner.plan(batch.skipped_rows, batch.problems)

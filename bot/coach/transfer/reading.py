@@ -1,10 +1,16 @@
-"""`parse_import`: a whole file to an `ImportBatch`, row problems included."""
+"""A file to sets, row by row: `ExportReader` streams, `parse_import` collects.
+
+The reader takes the file as lines, so a 10 MB export never has to be one string,
+and yields each set as it reads it; what was skipped, what could not be read and
+which names matched none of our lifts are known once the sets are exhausted.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 from typing import Final
 
@@ -16,17 +22,104 @@ from bot.coach.transfer.messages import (
     MSG_TOO_MANY_ROWS,
     MSG_UNREADABLE,
 )
-from bot.coach.transfer.model import ImportBatch, ImportFormatError, RowProblem
+from bot.coach.transfer.model import (
+    ImportBatch,
+    ImportedSet,
+    ImportFormat,
+    ImportFormatError,
+    RowProblem,
+)
 from bot.coach.transfer.rows import Reader, Row, shorten
 from bot.coach.units import Unit
 
 _DELIMITERS: Final = (",", ";", "\t")
+MAX_ROWS: Final = 100_000
+
+
+class ExportReader:
+    """One export file, read as it is iterated.
+
+    ``lines`` are the file's lines with their line endings (a text file opened with
+    ``newline=""``, or ``str.splitlines(keepends=True)``). Raises
+    :class:`ImportFormatError` at once for an empty file or an unknown header, and from
+    :meth:`sets` for broken CSV, too many rows, or a file of mostly bad rows.
+    """
+
+    def __init__(
+        self,
+        lines: Iterable[str],
+        *,
+        default_unit: Unit,
+        zone: tzinfo,
+        max_rows: int = MAX_ROWS,
+    ) -> None:
+        stream = iter(lines)
+        leading: list[str] = []
+        for line in stream:
+            leading.append(line.removeprefix("\ufeff") if not leading else line)
+            if line.strip(" \t\r\n\ufeff"):
+                break
+        if not "".join(leading).strip():
+            raise ImportFormatError(MSG_EMPTY, None)
+        self.delimiter, self.header = _sniff(leading[-1])
+        self._lines = itertools.chain(leading, stream)
+        self._reader = Reader(self.header, default_unit, zone)
+        self._max_rows = max_rows
+
+    @property
+    def format(self) -> ImportFormat:
+        return self.header.format
+
+    @property
+    def skipped_rows(self) -> int:
+        return self._reader.skipped
+
+    @property
+    def problems(self) -> tuple[RowProblem, ...]:
+        return tuple(self._reader.problems)
+
+    @property
+    def unmatched(self) -> tuple[str, ...]:
+        return tuple(self._reader.unmatched)
+
+    def sets(self) -> Iterator[ImportedSet]:
+        """The file's sets in file order (once: the lines are consumed)."""
+        records = csv.reader(self._lines, delimiter=self.delimiter)
+        width = len(_header(records))
+        reader = self._reader
+        decimal_comma = self.delimiter != ","
+        rows = 0
+        while True:
+            line = records.line_num + 1
+            try:
+                cells = next(records)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                raise ImportFormatError(
+                    MSG_UNREADABLE.format(line=line, detail=shorten(str(error), 60)), line
+                ) from error
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # a blank line
+            rows += 1
+            if rows > self._max_rows:
+                raise ImportFormatError(MSG_TOO_MANY_ROWS.format(max_rows=self._max_rows), line)
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]  # empty cells after a trailing delimiter
+            if len(cells) != width:
+                message = MSG_COLUMNS.format(line=line, expected=width, found=len(cells))
+                reader.problems.append(RowProblem(line, message))
+                continue
+            found = reader.take(Row(line, cells, self.header.columns, decimal_comma))
+            if found is not None:
+                yield found
+        _fail_if_mostly_bad(reader, rows)
 
 
 def parse_import(
-    text: str, *, default_unit: Unit, zone: tzinfo, max_rows: int = 100_000
+    text: str, *, default_unit: Unit, zone: tzinfo, max_rows: int = MAX_ROWS
 ) -> ImportBatch:
-    """Read a Strong, Hevy or our own CSV export.
+    """Read a Strong, Hevy or our own CSV export whole.
 
     ``default_unit`` is the unit of weights in files that do not say (Strong without a
     unit column or a unit in its weight column's name); ``zone`` is the lifter's time
@@ -37,41 +130,16 @@ def parse_import(
     is not an export we know, cannot be read as CSV, is too long, or most of its rows
     are problems.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise ImportFormatError(MSG_EMPTY, None)
-    delimiter, header = _sniff(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    width = len(_header(records))
-    reader = Reader(header, default_unit, zone)
-    decimal_comma = delimiter != ","
-    rows = 0
-    while True:
-        line = records.line_num + 1
-        try:
-            cells = next(records)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise ImportFormatError(
-                MSG_UNREADABLE.format(line=line, detail=shorten(str(error), 60)), line
-            ) from error
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue  # a blank line
-        rows += 1
-        if rows > max_rows:
-            raise ImportFormatError(MSG_TOO_MANY_ROWS.format(max_rows=max_rows), line)
-        if len(cells) > width and not any(c.strip() for c in cells[width:]):
-            cells = cells[:width]  # empty cells after a trailing delimiter
-        if len(cells) != width:
-            reader.problems.append(
-                RowProblem(line, MSG_COLUMNS.format(line=line, expected=width, found=len(cells)))
-            )
-            continue
-        reader.take(Row(line, cells, header.columns, decimal_comma))
-    _fail_if_mostly_bad(reader, rows)
-    return reader.batch()
+    lines = io.StringIO(text, newline="")
+    reader = ExportReader(lines, default_unit=default_unit, zone=zone, max_rows=max_rows)
+    sets = tuple(reader.sets())
+    return ImportBatch(
+        format=reader.format,
+        sets=sets,
+        unmatched=reader.unmatched,
+        skipped_rows=reader.skipped_rows,
+        problems=reader.problems,
+    )
 
 
 def _fail_if_mostly_bad(reader: Reader, rows: int) -> None:
@@ -93,13 +161,12 @@ def _header(records: Iterator[list[str]]) -> list[str]:
     return []
 
 
-def _sniff(text: str) -> tuple[str, Header]:
-    """The delimiter and header that make sense of the first line."""
+def _sniff(line: str) -> tuple[str, Header]:
+    """The delimiter and header that make sense of the header line."""
     widest: list[str] = []
     for delimiter in _DELIMITERS:
-        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            cells = _header(records)
+            cells = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
         header = recognise(cells)

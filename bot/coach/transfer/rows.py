@@ -47,7 +47,6 @@ from bot.coach.transfer.messages import (
 from bot.coach.transfer.model import (
     MAX_REPS,
     MAX_WEIGHT,
-    ImportBatch,
     ImportedSet,
     ImportFormat,
     ImportFormatError,
@@ -296,7 +295,6 @@ class Reader:
         self.default_unit = header.weight_unit or default_unit
         self.zone = zone
         self.read: Callable[[Row, Reader], Fields | None] = READERS[header.format]
-        self.sets: list[ImportedSet] = []
         self.unmatched: dict[str, None] = {}
         self.problems: list[RowProblem] = []
         self.skipped = 0
@@ -304,17 +302,17 @@ class Reader:
         self._known_keys: dict[str, bool] = {}
         self._counters: dict[tuple[tuple[str, ...], str], int] = {}
 
-    def take(self, row: Row) -> None:
-        """Read one row into a set, a skip, or a problem."""
+    def take(self, row: Row) -> ImportedSet | None:
+        """Read one row: a set, or None for a skip or a problem (both counted here)."""
         try:
             fields = self.read(row, self)
         except ImportFormatError as problem:
             self.problems.append(RowProblem(row.line, problem.message))
-            return
+            return None
         if fields is None:
             self.skipped += 1
-        else:
-            self.add(fields)
+            return None
+        return self.make(fields)
 
     def match(self, name: str, key_hint: str) -> str | None:
         if key_hint and self._is_key(key_hint):
@@ -331,7 +329,7 @@ class Reader:
                 self._known_keys[key] = False
         return self._known_keys[key]
 
-    def add(self, fields: Fields) -> None:
+    def make(self, fields: Fields) -> ImportedSet:
         key = self.match(fields.exercise_name, fields.key_hint)
         if key is None:
             self.unmatched.setdefault(fields.exercise_name, None)
@@ -341,38 +339,27 @@ class Reader:
             counter = (fields.group, ident)
             set_number = self._counters.get(counter, 0) + 1
             self._counters[counter] = set_number
-        self.sets.append(
-            ImportedSet(
-                performed_at=fields.performed_at,
-                workout_name=fields.workout_name,
-                exercise_name=fields.exercise_name,
-                exercise_key=key,
-                set_number=set_number,
-                weight=fields.weight,
-                unit=fields.unit,
-                reps=fields.reps,
-                rir=fields.rir,
-                warmup=fields.warmup,
-                notes=fields.notes,
-                fingerprint=_fingerprint(
-                    fields.performed_at,
-                    ident,
-                    set_number,
-                    fields.weight,
-                    fields.unit,
-                    fields.reps,
-                    fields.warmup,
-                ),
-            )
-        )
-
-    def batch(self) -> ImportBatch:
-        return ImportBatch(
-            format=self.format,
-            sets=tuple(self.sets),
-            unmatched=tuple(self.unmatched),
-            skipped_rows=self.skipped,
-            problems=tuple(self.problems),
+        return ImportedSet(
+            performed_at=fields.performed_at,
+            workout_name=fields.workout_name,
+            exercise_name=fields.exercise_name,
+            exercise_key=key,
+            set_number=set_number,
+            weight=fields.weight,
+            unit=fields.unit,
+            reps=fields.reps,
+            rir=fields.rir,
+            warmup=fields.warmup,
+            notes=fields.notes,
+            fingerprint=_fingerprint(
+                fields.performed_at,
+                ident,
+                set_number,
+                fields.weight,
+                fields.unit,
+                fields.reps,
+                fields.warmup,
+            ),
         )
 
 
