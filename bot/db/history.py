@@ -116,7 +116,9 @@ async def save_pending_import(
 ) -> None:
     """Keep a file until its preview is answered, replacing any earlier one."""
     await session.merge(
-        PendingImport(user_id=user_id, created_at=now, filename=filename[:255], content=content)
+        PendingImport(
+            user_id=user_id, created_at=now, filename=filename[:255], content=content, mapping="{}"
+        )
     )
 
 

@@ -21,13 +21,14 @@ import codecs
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable, Sequence, Set
+import json
+from collections.abc import Iterable, Mapping, Sequence, Set
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.coach.catalog import RepRange, get_exercise
+from bot.coach.catalog import EXERCISES, RepRange, get_exercise
 from bot.coach.progression import LoadSteps, next_set
 from bot.coach.timing import local_day, zone_name
 from bot.coach.transfer import (
@@ -46,7 +47,14 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, PendingImport, UserSettings, Workout, WorkoutSet
+from bot.db.models import (
+    ExerciseLoad,
+    OtherSet,
+    PendingImport,
+    UserSettings,
+    Workout,
+    WorkoutSet,
+)
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Outcome, Reply, row
 from bot.services.history import day_text, exercise_name, rep_range_for
@@ -55,9 +63,12 @@ from bot.services.workout import steps_for
 from bot.texts import common as common_texts
 from bot.texts import data as texts
 
-PREFIX = "im"  # callback data: im:<user id>:ok:<file digest> or im:<user id>:no
-MAX_FILE_BYTES = 10 * 1024 * 1024
-CHUNK_SETS = 1000
+PREFIX = "im"
+"""Callback data: im:<user>:ok:<file digest>, im:<user>:no, im:<user>:map:<n> (choose a lift
+for the n-th unmatched name), im:<user>:to:<n>:<key> (map it), im:<user>:back (the preview)."""
+_MAPPABLE = 4  # unmatched names offered a [Map] button, most sets first
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download from Telegram
+CHUNK_SETS = 250
 """Sets written per transaction: each holds SQLite's write lock for a few milliseconds."""
 _PIECE = 1 << 16
 _LISTED_NAMES = 15
@@ -93,9 +104,16 @@ class ImportStream:
     CSV or mostly bad rows).
     """
 
-    def __init__(self, content: bytes, unit: Unit, zone: dt.tzinfo, known: Set[str]) -> None:
+    def __init__(
+        self,
+        content: bytes,
+        unit: Unit,
+        zone: dt.tzinfo,
+        known: Set[str],
+        mapping: Mapping[str, str] | None = None,
+    ) -> None:
         lines = io.TextIOWrapper(io.BytesIO(content), encoding=encoding_of(content), newline="")
-        self.reader = ExportReader(lines, default_unit=unit, zone=zone)
+        self.reader = ExportReader(lines, default_unit=unit, zone=zone, mapping=mapping)
         self.planner = Planner(known)
         self._workouts = workouts_of(self.reader.sets(), self.reader.format)
 
@@ -105,9 +123,9 @@ class ImportStream:
         count = 0
         for sets in self._workouts:
             workout = self.planner.add(sets)
-            if workout.new_sets:
+            if workout.new_sets or workout.other_sets:
                 chunk.append(workout)
-                count += len(workout.new_sets)
+                count += len(workout.new_sets) + len(workout.other_sets)
             if count >= size:
                 break
         return chunk
@@ -139,6 +157,34 @@ def _looks_like_csv(filename: str, mime_type: str) -> bool:
     return mime_type.casefold() in _CSV_TYPES or filename.casefold().endswith((".csv", ".txt"))
 
 
+def _short(name: str, limit: int) -> str:
+    return " ".join(name.split())[:limit]
+
+
+def _unmatched_names(plan: ImportPlan) -> list[str]:
+    """Names that are none of our lifts, most sets first (the order [Map] buttons use)."""
+    return sorted(plan.unmatched, key=lambda name: (-plan.unmatched[name], name))
+
+
+async def _fingerprints(session: AsyncSession, user_id: int) -> set[str]:
+    """Every stored set's fingerprint: our lifts' and other exercises' kept from imports."""
+    query = select(OtherSet.fingerprint).where(OtherSet.user_id == user_id)
+    others = set((await session.scalars(query)).all())
+    return await queries.stored_fingerprints(session, user_id) | others
+
+
+async def _other_sets_with_workouts(
+    session: AsyncSession, user_id: int
+) -> list[tuple[OtherSet, Workout]]:
+    query = (
+        select(OtherSet, Workout)
+        .join(Workout, OtherSet.workout_id == Workout.id)
+        .where(OtherSet.user_id == user_id)
+        .order_by(OtherSet.performed_at, OtherSet.id)
+    )
+    return [(s, w) for s, w in (await session.execute(query)).all()]
+
+
 def _describe_problems(plan: ImportPlan) -> list[str]:
     """How many rows were left out as unreadable, which lines, and why (the first few)."""
     lines = [texts.PREVIEW_PROBLEMS.format(rows=texts.plural(len(plan.problems), "row"))]
@@ -152,9 +198,31 @@ def _describe_problems(plan: ImportPlan) -> list[str]:
     return lines
 
 
-def export_sets(rows: Iterable[tuple[WorkoutSet, Workout]]) -> list[ExportSet]:
-    """Stored sets as the exporters take them."""
-    return [
+def export_sets(
+    rows: Iterable[tuple[WorkoutSet, Workout]], others: Iterable[tuple[OtherSet, Workout]] = ()
+) -> list[ExportSet]:
+    """Stored sets, our lifts' and other exercises', as the exporters take them, in time
+    order."""
+    kept = [
+        ExportSet(
+            performed_at=s.performed_at,
+            workout_id=w.id,
+            workout_name=w.name,
+            workout_started_at=w.started_at,
+            workout_finished_at=w.finished_at,
+            exercise_key="",
+            exercise_name=s.exercise_name,
+            set_number=s.set_number,
+            weight=s.weight,
+            unit=Unit(s.unit),
+            reps=s.reps,
+            rir=s.rir,
+            warmup=s.warmup,
+            notes=s.notes,
+        )
+        for s, w in others
+    ]
+    ours = [
         ExportSet(
             performed_at=s.performed_at,
             workout_id=w.id,
@@ -172,6 +240,9 @@ def export_sets(rows: Iterable[tuple[WorkoutSet, Workout]]) -> list[ExportSet]:
         )
         for s, w in rows
     ]
+    if not kept:
+        return ours
+    return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
 
 
 def seed_load(
@@ -230,9 +301,10 @@ class TransferService:
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
             rows = await queries.sets_with_workouts(session, user_id)
-        if not rows:
+            others = await _other_sets_with_workouts(session, user_id)
+        if not rows and not others:
             return Outcome().say(texts.EXPORT_EMPTY)
-        sets = await asyncio.to_thread(export_sets, rows)
+        sets = await asyncio.to_thread(export_sets, rows, others)
         zone, unit = zone_of(settings), unit_of(settings)
         today = local_day(self.clock.now(), zone).isoformat()
         if layout == "strong":
@@ -244,20 +316,24 @@ class TransferService:
             filename = f"upper-back-coach-{today}.csv"
             caption = texts.EXPORTED.format(
                 sets=_sets(len(sets)),
-                workouts=_workouts(len({w.id for _, w in rows})),
+                workouts=_workouts(len({s.workout_id for s in sets})),
                 zone=zone_name(zone),
             )
         return Outcome(replies=[Reply(caption, document=text.encode(), filename=filename)])
 
-    async def _read(self, user_id: int, content: bytes, settings: UserSettings) -> ImportPlan:
+    async def _read(
+        self, user_id: int, content: bytes, settings: UserSettings, mapping: Mapping[str, str]
+    ) -> ImportPlan:
         """Parse a file and compare it with what is stored (CPU work in a worker thread).
 
         Raises ImportFormatError for a file that cannot be read.
         """
         async with self.db.transaction() as session:
-            stored = await queries.stored_fingerprints(session, user_id)
+            stored = await _fingerprints(session, user_id)
         unit, zone = unit_of(settings), zone_of(settings)
-        return await asyncio.to_thread(lambda: ImportStream(content, unit, zone, stored).summary())
+        return await asyncio.to_thread(
+            lambda: ImportStream(content, unit, zone, stored, mapping).summary()
+        )
 
     async def preview(
         self, user_id: int, first_name: str, filename: str, mime_type: str, content: bytes
@@ -268,23 +344,35 @@ class TransferService:
         async with self.db.transaction() as session:
             _, settings, _ = await ensure_user(session, user_id, first_name, self.clock.now())
         try:
-            plan = await self._read(user_id, content, settings)
+            plan = await self._read(user_id, content, settings, {})
         except ImportFormatError as error:
             if not _looks_like_csv(filename, mime_type):
                 return Outcome().say(texts.NOT_CSV)
             return Outcome().say(texts.BAD_FILE.format(problem=error.message))
-        if not plan.matched:
-            return Outcome().say(self._describe_unmatched(plan, texts.NOTHING_MATCHED))
-        if not plan.new_sets:
+        if not plan.matched and not plan.unmatched:
+            return Outcome().say(texts.NOTHING_MATCHED)
+        if not plan.new_sets and not plan.new_others:
             return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
         async with self.db.transaction() as session:
             await queries.save_pending_import(session, user_id, filename, content, self.clock.now())
-        buttons = row(
-            Button(texts.BUTTON_IMPORT, f"{PREFIX}:{user_id}:ok:{digest(content)}"),
-            Button(texts.BUTTON_CANCEL_IMPORT, f"{PREFIX}:{user_id}:no"),
+        return self._preview(user_id, plan, filename, content, settings)
+
+    def _preview(
+        self, user_id: int, plan: ImportPlan, filename: str, content: bytes, settings: UserSettings
+    ) -> Outcome:
+        """The preview with [Import], [Cancel] and a [Map] button per unmatched name."""
+        maps = [
+            Button(texts.BUTTON_MAP.format(name=_short(name, 24)), f"{PREFIX}:{user_id}:map:{i}")
+            for i, name in enumerate(_unmatched_names(plan)[:_MAPPABLE])
+        ]
+        buttons = (
+            *(row(b) for b in maps),
+            row(
+                Button(texts.BUTTON_IMPORT, f"{PREFIX}:{user_id}:ok:{digest(content)}"),
+                Button(texts.BUTTON_CANCEL_IMPORT, f"{PREFIX}:{user_id}:no"),
+            ),
         )
-        text = self._preview_text(plan, filename, settings)
-        return Outcome().say(text, buttons)
+        return Outcome().say(self._preview_text(plan, filename, settings), *buttons)
 
     def _preview_text(self, plan: ImportPlan, filename: str, settings: UserSettings) -> str:
         zone = zone_of(settings)
@@ -307,7 +395,9 @@ class TransferService:
         if plan.unmatched:
             text = self._describe_unmatched(plan, text)
         notes = [
-            texts.PREVIEW_COUNTS.format(new=_sets(plan.new_sets), known=_sets(plan.known_sets))
+            texts.PREVIEW_COUNTS.format(
+                new=_sets(plan.new_sets + plan.new_others), known=_sets(plan.known_sets)
+            )
         ]
         if plan.warmups:
             notes.append(texts.PREVIEW_WARMUPS)
@@ -320,11 +410,11 @@ class TransferService:
 
     @staticmethod
     def _describe_unmatched(plan: ImportPlan, text: str) -> str:
-        names = sorted(plan.unmatched.items(), key=lambda item: -item[1])
+        names = _unmatched_names(plan)
         lines = [texts.PREVIEW_UNMATCHED]
         lines += [
-            texts.PREVIEW_EXERCISE.format(name=" ".join(n.split())[:60], sets=_sets(c))
-            for n, c in names[:_LISTED_NAMES]
+            texts.PREVIEW_EXERCISE.format(name=_short(n, 60), sets=_sets(plan.unmatched[n]))
+            for n in names[:_LISTED_NAMES]
         ]
         if len(names) > _LISTED_NAMES:
             lines.append(texts.PREVIEW_MORE.format(count=len(names) - _LISTED_NAMES))
@@ -337,9 +427,44 @@ class TransferService:
             async with self.db.transaction() as session:
                 await queries.drop_pending_import(session, user_id)
             return Outcome().say(texts.IMPORT_CANCELLED)
-        if action != "ok" or not expected:
+        if action == "ok" and expected:
+            return await self.confirm(user_id, expected)
+        if action in {"map", "to", "back"}:
+            return await self._map(user_id, action, expected)
+        return Outcome().say(common_texts.STALE_BUTTON)
+
+    async def _map(self, user_id: int, action: str, args: str) -> Outcome:
+        """[Map X] shows our lifts to choose from; choosing one (or [Back]) shows the
+        preview again, with X counted as that lift."""
+        async with self.db.transaction() as session:
+            pending = await queries.pending_import(session, user_id)
+            settings = await get_settings(session, user_id)
+        if pending is None or settings is None:
+            return Outcome().say(texts.IMPORT_STALE)
+        mapping: dict[str, str] = json.loads(pending.mapping or "{}")
+        plan = await self._read(user_id, pending.content, settings, mapping)
+        names = _unmatched_names(plan)
+        index_text, _, key = args.partition(":")
+        index = int(index_text) if index_text.isdigit() else len(names)
+        if action != "back" and index >= len(names):
             return Outcome().say(common_texts.STALE_BUTTON)
-        return await self.confirm(user_id, expected)
+        if action == "map":
+            choices = [Button(e.name, f"{PREFIX}:{user_id}:to:{index}:{e.key}") for e in EXERCISES]
+            buttons = tuple(row(*choices[i : i + 2]) for i in range(0, len(choices), 2))
+            buttons += (row(Button(texts.BUTTON_KEEP_OWN, f"{PREFIX}:{user_id}:back")),)
+            question = texts.MAP_ASK.format(name=_short(names[index], 60))
+            return Outcome().say(question, *buttons)
+        if action == "to":
+            if key not in {e.key for e in EXERCISES}:
+                return Outcome().say(common_texts.STALE_BUTTON)
+            mapping[names[index]] = key
+            async with self.db.transaction() as session:
+                claimed = await session.get(PendingImport, user_id, with_for_update=True)
+                if claimed is None or claimed.content != pending.content:
+                    return Outcome().say(texts.IMPORT_STALE)
+                claimed.mapping = json.dumps(mapping, sort_keys=True)
+            plan = await self._read(user_id, pending.content, settings, mapping)
+        return self._preview(user_id, plan, pending.filename, pending.content, settings)
 
     async def confirm(self, user_id: int, expected: str) -> Outcome:
         """Import the pending file if it is still the one previewed, in chunks."""
@@ -348,19 +473,19 @@ class TransferService:
             settings = await get_settings(session, user_id)
             if claimed is None or settings is None or digest(claimed.content) != expected:
                 return Outcome().say(texts.IMPORT_STALE)
-            content = claimed.content
+            content, mapping = claimed.content, json.loads(claimed.mapping or "{}")
             await session.delete(claimed)
-            stored = await queries.stored_fingerprints(session, user_id)
+            stored = await _fingerprints(session, user_id)
         unit, zone = unit_of(settings), zone_of(settings)
         try:
-            stream = await asyncio.to_thread(ImportStream, content, unit, zone, stored)
+            stream = await asyncio.to_thread(ImportStream, content, unit, zone, stored, mapping)
             while chunk := await asyncio.to_thread(stream.next_chunk):
                 async with self.db.transaction() as session:
                     await self._write(session, user_id, chunk)
         except ImportFormatError as error:  # read fine for the preview, so hardly ever
             return Outcome().say(texts.BAD_FILE.format(problem=error.message))
         plan = stream.plan()
-        if not plan.new_sets:
+        if not plan.new_sets and not plan.new_others:
             return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
         async with self.db.transaction() as session:
             seeded = await self._seed_loads(session, user_id, plan, settings)
@@ -369,6 +494,8 @@ class TransferService:
                 sets=_sets(plan.new_sets), workouts=_workouts(plan.new_workouts)
             )
         ]
+        if plan.new_others:
+            lines.append(texts.IMPORTED_OTHERS.format(sets=_sets(plan.new_others)))
         if seeded:
             lines += ["", texts.IMPORTED_LOADS]
             lines += [
@@ -421,7 +548,27 @@ class TransferService:
                 for item in fresh
                 for s in item.new_sets
             ],
-        )
+        ) if any(item.new_sets for item in fresh) else None
+        others = [
+            {
+                "user_id": user_id,
+                "workout_id": rows[item.import_key].id,
+                "exercise_name": s.exercise_name[:128],
+                "set_number": s.set_number,
+                "weight": s.weight,
+                "unit": s.unit.value,
+                "reps": s.reps,
+                "rir": s.rir,
+                "warmup": s.warmup,
+                "performed_at": s.performed_at,
+                "notes": s.notes[:512],
+                "fingerprint": s.fingerprint,
+            }
+            for item in fresh
+            for s in item.other_sets
+        ]
+        if others:
+            await session.execute(insert(OtherSet), others)
 
     async def _seed_loads(
         self, session: AsyncSession, user_id: int, plan: ImportPlan, settings: UserSettings

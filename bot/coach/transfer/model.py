@@ -112,7 +112,11 @@ class ImportBatch:
 
 @dataclass(frozen=True, slots=True)
 class ExportSet:
-    """One stored set with its workout, as the exporters need it."""
+    """One stored set with its workout, as the exporters need it.
+
+    ``exercise_key`` is empty for a set of an exercise that is none of our lifts (kept
+    from an import); ``exercise_name`` then names it as the file did.
+    """
 
     performed_at: datetime
     workout_id: int
@@ -127,3 +131,4 @@ class ExportSet:
     rir: int | None
     warmup: bool
     notes: str
+    exercise_name: str = ""

@@ -30,6 +30,8 @@ class FileWorkout:
     started_at: dt.datetime
     finished_at: dt.datetime
     new_sets: tuple[ImportedSet, ...]
+    other_sets: tuple[ImportedSet, ...] = ()
+    """New sets of exercises that are none of our lifts, kept as their own history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class ImportPlan:
     matched: dict[str, int]  # exercise key -> sets in the file
     unmatched: dict[str, int]  # exercise name as written -> sets in the file
     new_sets: int
+    new_others: int
     known_sets: int
     warmups: int
     skipped_rows: int
@@ -89,8 +92,9 @@ def _starts_another(last: ImportedSet, item: ImportedSet, fmt: ImportFormat, rep
 
 class Planner:
     """Counts a file's workouts as they stream past and says which of their sets are new,
-    given the fingerprints already stored; unmatched exercises are counted, not imported.
-    Holds counts, the new fingerprints and each lift's latest session, never the file."""
+    given the fingerprints already stored (sets of exercises that are none of our lifts
+    too: they are kept as their own history). Holds counts, the new fingerprints and
+    each lift's latest session, never the file."""
 
     def __init__(self, known: Set[str]) -> None:
         self._known = known
@@ -98,35 +102,38 @@ class Planner:
         self.matched: dict[str, int] = {}
         self.unmatched: dict[str, int] = {}
         self.latest: dict[str, tuple[ImportedSet, ...]] = {}
-        self.workouts = self.new_workouts = self.new_sets = self.known_sets = self.warmups = 0
+        self.workouts = self.new_workouts = self.new_sets = self.new_others = 0
+        self.known_sets = self.warmups = 0
         self._first: dt.datetime | None = None
         self._last: dt.datetime | None = None
 
     def add(self, sets: list[ImportedSet]) -> FileWorkout:
         """One workout of the file, with the sets of it that are new here."""
-        fresh = []
+        fresh: list[ImportedSet] = []
+        others: list[ImportedSet] = []
         by_exercise: dict[str, list[ImportedSet]] = {}
         for item in sets:
             if item.exercise_key is None:
                 self.unmatched[item.exercise_name] = self.unmatched.get(item.exercise_name, 0) + 1
-                continue
-            self.matched[item.exercise_key] = self.matched.get(item.exercise_key, 0) + 1
-            self.warmups += item.warmup
-            self._span(item.performed_at)
-            if not item.warmup and item.reps > 0:
-                by_exercise.setdefault(item.exercise_key, []).append(item)
+            else:
+                self.matched[item.exercise_key] = self.matched.get(item.exercise_key, 0) + 1
+                self.warmups += item.warmup
+                self._span(item.performed_at)
+                if not item.warmup and item.reps > 0:
+                    by_exercise.setdefault(item.exercise_key, []).append(item)
             if item.fingerprint in self._known or item.fingerprint in self._fresh:
                 self.known_sets += 1
                 continue
             self._fresh.add(item.fingerprint)
-            fresh.append(item)
+            (fresh if item.exercise_key is not None else others).append(item)
         for key, group in by_exercise.items():
             current = self.latest.get(key)
             if current is None or current[0].performed_at <= group[0].performed_at:
                 self.latest[key] = tuple(group)
         self.workouts += 1
-        self.new_workouts += bool(fresh)
+        self.new_workouts += bool(fresh or others)
         self.new_sets += len(fresh)
+        self.new_others += len(others)
         first = sets[0]
         return FileWorkout(
             import_key=import_key(first.performed_at, first.workout_name),
@@ -134,6 +141,7 @@ class Planner:
             started_at=first.performed_at,
             finished_at=max(s.performed_at for s in sets),
             new_sets=tuple(fresh),
+            other_sets=tuple(others),
         )
 
     def _span(self, instant: dt.datetime) -> None:
@@ -148,6 +156,7 @@ class Planner:
             matched=self.matched,
             unmatched=self.unmatched,
             new_sets=self.new_sets,
+            new_others=self.new_others,
             known_sets=self.known_sets,
             warmups=self.warmups,
             skipped_rows=skipped_rows,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import tzinfo
 from typing import Final
 
@@ -40,7 +40,8 @@ class ExportReader:
     """One export file, read as it is iterated.
 
     ``lines`` are the file's lines with their line endings (a text file opened with
-    ``newline=""``, or ``str.splitlines(keepends=True)``). Raises
+    ``newline=""``, or ``str.splitlines(keepends=True)``); ``mapping`` names the
+    exercises the lifter mapped to one of our lifts (name as written -> key). Raises
     :class:`ImportFormatError` at once for an empty file or an unknown header, and from
     :meth:`sets` for broken CSV, too many rows, or a file of mostly bad rows.
     """
@@ -52,6 +53,7 @@ class ExportReader:
         default_unit: Unit,
         zone: tzinfo,
         max_rows: int = MAX_ROWS,
+        mapping: Mapping[str, str] | None = None,
     ) -> None:
         stream = iter(lines)
         leading: list[str] = []
@@ -63,7 +65,7 @@ class ExportReader:
             raise ImportFormatError(MSG_EMPTY, None)
         self.delimiter, self.header = _sniff(leading[-1])
         self._lines = itertools.chain(leading, stream)
-        self._reader = Reader(self.header, default_unit, zone)
+        self._reader = Reader(self.header, default_unit, zone, mapping)
         self._max_rows = max_rows
 
     @property

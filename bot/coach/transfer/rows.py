@@ -289,8 +289,15 @@ class Fields:
 class Reader:
     """Shared state of one parse: header, exercise matching, set numbering, results."""
 
-    def __init__(self, header: Header, default_unit: Unit, zone: tzinfo) -> None:
+    def __init__(
+        self,
+        header: Header,
+        default_unit: Unit,
+        zone: tzinfo,
+        mapping: Mapping[str, str] | None = None,
+    ) -> None:
         self.format: ImportFormat = header.format
+        self.mapping = mapping or {}
         self.header = header
         self.default_unit = header.weight_unit or default_unit
         self.zone = zone
@@ -315,10 +322,13 @@ class Reader:
         return self.make(fields)
 
     def match(self, name: str, key_hint: str) -> str | None:
+        """Our lift for a row: the key our export wrote, the lifter's mapping of the name
+        from the preview, or the lookup's answer."""
         if key_hint and self._is_key(key_hint):
             return key_hint
         if name not in self._keys:
-            self._keys[name] = exercise_key_for(name)
+            mapped = self.mapping.get(name, "")
+            self._keys[name] = mapped if mapped and self._is_key(mapped) else exercise_key_for(name)
         return self._keys[name]
 
     def _is_key(self, key: str) -> bool:

@@ -45,6 +45,15 @@ def _display_name(key: str) -> str:
         return key
 
 
+def _ident(item: ExportSet) -> str:
+    """Which exercise a set is: our lift's key, or the other exercise's own name."""
+    return item.exercise_key or f"name:{item.exercise_name}"
+
+
+def _name(item: ExportSet) -> str:
+    return item.exercise_name if not item.exercise_key else _display_name(item.exercise_key)
+
+
 def export_csv(sets: Sequence[ExportSet], zone: tzinfo) -> str:
     """Our own lossless CSV, rows in the order given, dates in ``zone``.
 
@@ -58,9 +67,9 @@ def export_csv(sets: Sequence[ExportSet], zone: tzinfo) -> str:
     names: dict[str, str] = {}
     for item in sets:
         local = _local(item.performed_at, zone, "performed_at")
-        name = names.get(item.exercise_key)
+        name = names.get(_ident(item))
         if name is None:
-            name = names[item.exercise_key] = _display_name(item.exercise_key)
+            name = names[_ident(item)] = _name(item)
         writer.writerow(
             (
                 local.date().isoformat(),
@@ -129,14 +138,14 @@ def export_strong_csv(sets: Sequence[ExportSet], zone: tzinfo, *, unit: Unit) ->
         )
         exercise_order: dict[str, int] = {}
         for item in group:
-            exercise_order.setdefault(item.exercise_key, len(exercise_order))
+            exercise_order.setdefault(_ident(item), len(exercise_order))
         working: dict[str, int] = {}
-        for item in sorted(group, key=lambda s: (exercise_order[s.exercise_key], s.set_number)):
+        for item in sorted(group, key=lambda s: (exercise_order[_ident(s)], s.set_number)):
             if item.warmup:
                 order = "W"
             else:
-                order = str(working.get(item.exercise_key, 0) + 1)
-                working[item.exercise_key] = int(order)
+                order = str(working.get(_ident(item), 0) + 1)
+                working[_ident(item)] = int(order)
             weight = item.weight
             if item.unit != unit:
                 weight = convert(weight, item.unit, unit).quantize(CENT, ROUND_HALF_EVEN)
@@ -145,7 +154,7 @@ def export_strong_csv(sets: Sequence[ExportSet], zone: tzinfo, *, unit: Unit) ->
                     date_text,
                     _guard(first.workout_name),
                     duration,
-                    _guard(_display_name(item.exercise_key)),
+                    _guard(_name(item)),
                     order,
                     plain_number(weight),
                     str(item.reps),
