@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.coach.transfer import COACH_COLUMNS, STRONG_COLUMNS
-from bot.db.models import ExerciseLoad, PendingImport, Workout, WorkoutSet
+from bot.db.models import ExerciseLoad, OtherSet, PendingImport, Workout, WorkoutSet
 from tests.bot.test_history import set_zone, train
 from tests.harness import LIFTER, BotHarness, texts
 
@@ -367,3 +367,43 @@ async def test_someone_elses_import_button_does_nothing(bot: BotHarness) -> None
     )
     assert await stored_sets(bot) == [] and await stored_sets(bot, OTHER) == []
     assert await pending_count(bot) == 1
+
+
+async def test_other_exercises_are_kept_shown_in_history_and_deleted_with_the_rest(
+    bot: BotHarness,
+) -> None:
+    await bot.send_file("strong.csv", sample("strong_comma.csv"))
+    await bot.press("Map: Bench Press (Barbell)")
+    asked = bot.emulator.messages(LIFTER)[-1]
+    assert asked.text == (
+        "Which of my exercises is Bench Press (Barbell)? Its sets will count as that exercise."
+    )
+    assert "Chest-supported row" in asked.labels and "Keep it as it is" in asked.labels
+    await bot.press("Keep it as it is")
+    assert "Bench Press (Barbell): 2 sets" in (bot.emulator.messages(LIFTER)[-1].text or "")
+    await bot.press("Import")
+    history = texts(await bot.say("/history"))
+    assert "Mon 15 Jan 2024 · Upper Back A (imported)" in history
+    assert "Bench Press (Barbell), kg: 60x5" in history  # the lifter's unit is lb
+    assert {s.exercise_key for s in await stored_sets(bot)} == {
+        "barbell_row",
+        "face_pull",
+        "cable_row",
+    }
+    await bot.say("/deletemydata")
+    await bot.press("Delete everything")
+    async with bot.db.transaction() as session:
+        assert (await session.scalars(select(OtherSet))).all() == []
+
+
+async def test_a_name_mapped_from_the_preview_imports_as_that_lift(bot: BotHarness) -> None:
+    await bot.send_file("strong.csv", sample("strong_comma.csv"))
+    await bot.press("Map: Bench Press (Barbell)")
+    await bot.press("Chest-supported row")
+    preview = bot.emulator.messages(LIFTER)[-1]
+    assert "Chest-supported row: 2 sets" in (preview.text or "")
+    assert "Bench Press" not in (preview.text or "")
+    assert preview.labels == ["Import", "Cancel"]
+    await bot.press("Import")
+    mapped = [s for s in await stored_sets(bot) if s.exercise_key == "chest_supported_row"]
+    assert [(s.weight, s.unit, s.reps) for s in mapped] == [(60, "kg", 5), (60, "kg", 5)]
