@@ -337,18 +337,22 @@ def test_too_many_rows() -> None:
     assert caught.value.line == 4
 
 
-def test_empty_weight_is_bodyweight_and_cardio_rows_are_skipped() -> None:
+def test_empty_weight_is_bodyweight_and_cardio_rows_and_placeholders_are_skipped() -> None:
     batch = parse(
         strong(
             strong_row(weight=""),
             strong_row(reps="", distance="3.1"),
             strong_row(reps="0", seconds="60"),
             strong_row(reps="0"),
+            strong_row(weight="0", reps="0"),  # an empty placeholder row, 0 lb x 0
+            strong_row(weight="", reps=""),
+            strong_row(set_order="Rest Timer", weight="", reps="", seconds="90"),
         )
     )
     assert [s.weight for s in batch.sets] == [20, 0, 20]
     assert [s.reps for s in batch.sets] == [15, 15, 0]
-    assert batch.skipped_rows == 2
+    assert batch.skipped_rows == 5
+    assert batch.problems == ()
 
 
 def test_rir_from_rpe_is_floored_and_clamped() -> None:
