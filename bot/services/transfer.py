@@ -215,48 +215,32 @@ def _describe_problems(plan: ImportPlan) -> list[str]:
     return lines
 
 
+def _export_set(stored: WorkoutSet | OtherSet, workout: Workout) -> ExportSet:
+    return ExportSet(
+        performed_at=stored.performed_at,
+        workout_id=workout.id,
+        workout_name=workout.name,
+        workout_started_at=workout.started_at,
+        workout_finished_at=workout.finished_at,
+        exercise_key=stored.exercise_key if isinstance(stored, WorkoutSet) else "",
+        exercise_name=stored.exercise_name if isinstance(stored, OtherSet) else "",
+        set_number=stored.set_number,
+        weight=stored.weight,
+        unit=Unit(stored.unit),
+        reps=stored.reps,
+        rir=stored.rir,
+        warmup=stored.warmup,
+        notes=stored.notes,
+    )
+
+
 def export_sets(
     rows: Iterable[tuple[WorkoutSet, Workout]], others: Iterable[tuple[OtherSet, Workout]] = ()
 ) -> list[ExportSet]:
     """Stored sets, our lifts' and other exercises', as the exporters take them, in time
     order."""
-    kept = [
-        ExportSet(
-            performed_at=s.performed_at,
-            workout_id=w.id,
-            workout_name=w.name,
-            workout_started_at=w.started_at,
-            workout_finished_at=w.finished_at,
-            exercise_key="",
-            exercise_name=s.exercise_name,
-            set_number=s.set_number,
-            weight=s.weight,
-            unit=Unit(s.unit),
-            reps=s.reps,
-            rir=s.rir,
-            warmup=s.warmup,
-            notes=s.notes,
-        )
-        for s, w in others
-    ]
-    ours = [
-        ExportSet(
-            performed_at=s.performed_at,
-            workout_id=w.id,
-            workout_name=w.name,
-            workout_started_at=w.started_at,
-            workout_finished_at=w.finished_at,
-            exercise_key=s.exercise_key,
-            set_number=s.set_number,
-            weight=s.weight,
-            unit=Unit(s.unit),
-            reps=s.reps,
-            rir=s.rir,
-            warmup=s.warmup,
-            notes=s.notes,
-        )
-        for s, w in rows
-    ]
+    ours = [_export_set(s, w) for s, w in rows]
+    kept = [_export_set(s, w) for s, w in others]
     if not kept:
         return ours
     return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
