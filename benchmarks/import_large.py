@@ -27,6 +27,7 @@ import time
 import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -67,7 +68,9 @@ def build(all_match: bool) -> bytes:
 class Timed(Database):
     """A Database that records how long each transaction lasted."""
 
-    durations: list[tuple[float, str]] = []
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.durations: list[tuple[float, str]] = []
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator:  # type: ignore[override]
