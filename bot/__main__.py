@@ -20,9 +20,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot (long polling, or a webhook)")
     run.add_argument("--webhook", action="store_true", help="serve a webhook (WEBHOOK_URL)")
-    chat = commands.add_parser("chat", help="talk to the coach offline in this terminal")
+    from bot.texts.chat import DIRECTIVES, FILES_HELP
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the coach offline in this terminal",
+        epilog=DIRECTIVES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     chat.add_argument("--db", type=Path, help="SQLite file to use (shortcut for DATABASE_URL)")
-    chat.add_argument("--files", type=Path, default=Path("coach-files"), help="where photos go")
+    chat.add_argument("--files", type=Path, default=Path("coach-files"), help=FILES_HELP)
     emulator = commands.add_parser("emulator", help="serve the local Bot API emulator")
     emulator.add_argument("--port", type=int, default=8081)
     db = commands.add_parser("db", help="database maintenance")

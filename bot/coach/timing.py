@@ -42,7 +42,7 @@ _DAY_NAMES: dict[str, frozenset[int]] = {
     "daily": frozenset(range(7)),
 }
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?")
-_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?")
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?")
 _UTC_WORDS = frozenset({"utc", "gmt", "z", "zulu"})
 _MAX_OFFSET = timedelta(hours=14)
 _CATCH_UP = timedelta(days=7)
@@ -169,17 +169,40 @@ def _zone_index() -> dict[str, str]:
     return index
 
 
-def _offset_zone(text: str) -> timezone | None:
-    """A fixed offset ("UTC+2", "+05:30", "GMT-3", "utc"), or None if the text isn't one."""
-    if text in _UTC_WORDS:
+def parse_offset(text: str) -> timezone | None:
+    """A fixed UTC offset: "UTC+2", "+05:30", "+0100", "GMT-3", "UTC+01:00:30", "Z", "utc".
+
+    None for anything else, and for offsets no zone has (past 14 hours). The one reader
+    of offsets: time zones typed by a lifter and the offsets in our CSV export.
+    """
+    plain = text.strip().casefold()
+    if plain in _UTC_WORDS:
         return UTC
-    found = _OFFSET.fullmatch(text)
+    found = _OFFSET.fullmatch(plain)
     if found is None:
         return None
-    offset = timedelta(hours=int(found[2]), minutes=int(found[3] or 0))
-    if offset > _MAX_OFFSET or int(found[3] or 0) > 59:
-        raise ScheduleError(ZONE_HINT)
+    minutes, seconds = int(found[3] or 0), int(found[4] or 0)
+    offset = timedelta(hours=int(found[2]), minutes=minutes, seconds=seconds)
+    if offset > _MAX_OFFSET or minutes > 59 or seconds > 59:
+        return None
     return timezone(-offset if found[1] == "-" else offset)
+
+
+def offset_label(offset: timedelta) -> str:
+    """ "UTC+01:00" (seconds too when there are any), which `parse_offset` reads back."""
+    sign = "-" if offset < timedelta(0) else "+"
+    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
+    minutes, seconds = divmod(rest, 60)
+    label = f"UTC{sign}{hours:02d}:{minutes:02d}"
+    return f"{label}:{seconds:02d}" if seconds else label
+
+
+def _offset_zone(text: str) -> timezone | None:
+    """A fixed offset, None if the text isn't one; an offset no zone has is an error."""
+    fixed = parse_offset(text)
+    if fixed is None and _OFFSET.fullmatch(text):
+        raise ScheduleError(ZONE_HINT)
+    return fixed
 
 
 def parse_zone(text: str) -> tzinfo:
@@ -200,11 +223,7 @@ def zone_name(zone: tzinfo) -> str:
         return zone.key
     if isinstance(zone, timezone):
         offset = zone.utcoffset(None)
-        if not offset:
-            return "UTC"
-        sign = "-" if offset < timedelta(0) else "+"
-        hours, rest = divmod(abs(offset), timedelta(hours=1))
-        return f"UTC{sign}{hours:02d}:{rest // timedelta(minutes=1):02d}"
+        return offset_label(offset) if offset else "UTC"
     raise ScheduleError(ZONE_HINT)
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import Table, delete, exists, func, select
+from sqlalchemy import Table, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import Base
-from bot.db.models import PendingImport, User, Workout, WorkoutSet
+from bot.db.models import OtherSet, PendingImport, User, Workout, WorkoutSet
 
 # Years of imported history can be 100,000 sets: read them in slices, so turning rows into
 # objects never holds the event loop (and every other lifter) for long.
@@ -28,16 +28,35 @@ async def workouts_page(
     limit: int,
     exercise_key: str | None = None,
 ) -> list[Workout]:
-    """Workouts that have sets (of `exercise_key`, if given), newest first."""
+    """Workouts that have sets (of `exercise_key`, if given; else of any exercise, other
+    exercises kept from imports too), newest first."""
     has_sets = exists().where(WorkoutSet.workout_id == Workout.id)
     if exercise_key is not None:
         has_sets = has_sets.where(WorkoutSet.exercise_key == exercise_key)
+    has_other_sets = exists().where(OtherSet.workout_id == Workout.id)
     query = (
         select(Workout)
-        .where(Workout.user_id == user_id, has_sets)
+        .where(
+            Workout.user_id == user_id,
+            has_sets if exercise_key is not None else or_(has_sets, has_other_sets),
+        )
         .order_by(Workout.started_at.desc(), Workout.id.desc())
         .offset(offset)
         .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def other_sets_of_workouts(
+    session: AsyncSession, workout_ids: Collection[int]
+) -> list[OtherSet]:
+    """The sets of exercises that are none of our lifts in some workouts, in file order."""
+    if not workout_ids:
+        return []
+    query = (
+        select(OtherSet)
+        .where(OtherSet.workout_id.in_(workout_ids))
+        .order_by(OtherSet.performed_at, OtherSet.id)
     )
     return list((await session.scalars(query)).all())
 
@@ -116,7 +135,9 @@ async def save_pending_import(
 ) -> None:
     """Keep a file until its preview is answered, replacing any earlier one."""
     await session.merge(
-        PendingImport(user_id=user_id, created_at=now, filename=filename[:255], content=content)
+        PendingImport(
+            user_id=user_id, created_at=now, filename=filename[:255], content=content, mapping="{}"
+        )
     )
 
 

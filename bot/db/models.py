@@ -21,6 +21,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Text,
     Time,
     UniqueConstraint,
     text,
@@ -181,10 +182,36 @@ class WorkoutSet(Base):
         UniqueConstraint("user_id", "update_id"),
         UniqueConstraint("user_id", "fingerprint"),
         Index("ix_workout_sets_user_exercise_time", "user_id", "exercise_key", "performed_at"),
-        CheckConstraint("reps >= 0 AND reps <= 100", name="reps"),
+        CheckConstraint("reps >= 0 AND reps <= 500", name="reps"),
         CheckConstraint("rir IS NULL OR (rir >= 0 AND rir <= 10)", name="rir"),
         CheckConstraint("weight >= 0", name="weight"),
     )
+
+
+class OtherSet(Base):
+    """A set of an exercise that is none of our lifts, kept from an imported file as the
+    lifter's own history (shown in /history, exported back). A table of its own, so
+    nothing that reasons about our lifts (loads, records, progress) ever meets it."""
+
+    __tablename__ = "other_sets"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = _user_fk()
+    workout_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("workouts.id", ondelete="CASCADE"), index=True
+    )
+    exercise_name: Mapped[str] = mapped_column(String(128))
+    set_number: Mapped[int] = mapped_column(SmallInteger)
+    weight: Mapped[Decimal] = mapped_column(Weight)
+    unit: Mapped[str] = mapped_column(String(2))
+    reps: Mapped[int] = mapped_column(SmallInteger)
+    rir: Mapped[int | None] = mapped_column(SmallInteger, default=None)
+    warmup: Mapped[bool] = mapped_column(Boolean, default=False)
+    performed_at: Mapped[dt.datetime] = mapped_column(Instant)
+    notes: Mapped[str] = mapped_column(String(512), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
 
 
 class HandledUpdate(Base):
@@ -278,3 +305,5 @@ class PendingImport(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Instant)
     filename: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    mapping: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """JSON: exercise names in the file the lifter mapped to one of our lifts' keys."""

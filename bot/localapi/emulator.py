@@ -40,6 +40,8 @@ class BotApiEmulator:
     ``spec_path``: the Bot API reference JSON; default searches upward from the cwd
     and this package for ``shared/telegram-bot-api-spec/api.min.json`` and skips
     spec checks if there is none.
+    ``first_update_id``: where update ids start. A bot that keeps a ledger of handled
+    ids across runs (``coach chat --db``) needs a fresh emulator to continue above them.
     """
 
     def __init__(
@@ -49,10 +51,12 @@ class BotApiEmulator:
         spec_path: Path | None = None,
         *,
         request_log_size: int = REQUEST_LOG_SIZE,
+        first_update_id: int = 1,
     ) -> None:
         self.token_check = token_check
         self.revoked_tokens: set[str] = set()
         self.world = World()
+        self.world.updates.next_id = first_update_id
         self.spec = Spec(spec_path)
         self.rate_stats = RateStats()
         self.limiter = RateLimiter(rate_limit, self.rate_stats)
@@ -278,6 +282,22 @@ class BotApiEmulator:
             f"no button labelled {label!r} in chat {target}; "
             f"the latest keyboard has {keyboards[0].labels!r}"
         )
+
+    async def send_photo(
+        self,
+        user_id: int,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        chat_id: int | None = None,
+    ) -> int:
+        """The user sends a picture (compressed, as Telegram's photo button does)."""
+        user, chat = self._private_or_group(user_id, chat_id, "private", "Lifter", False)
+        body: dict[str, Any] = {"photo": self.world.files.add_photo(content)}
+        if caption:
+            body["caption"] = caption
+        message = self._new_user_message(user, chat, body)
+        return self.world.updates.push({"message": copy.deepcopy(message)})
 
     async def send_document(
         self,

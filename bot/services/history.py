@@ -25,7 +25,7 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import PlanSlot, Workout, WorkoutSet
+from bot.db.models import OtherSet, PlanSlot, Workout, WorkoutSet
 from bot.db.users import get_settings
 from bot.db.workouts import as_logged
 from bot.replies import Button, Outcome, Reply, row
@@ -92,7 +92,7 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
 # -- history pages ---------------------------------------------------------------------
 
 
-def set_text(logged: WorkoutSet) -> str:
+def set_text(logged: WorkoutSet | OtherSet) -> str:
     """'235x6 @2', with '(warm-up)' for a warm-up set."""
     text = f"{number_text(logged.weight)}x{logged.reps}"
     if logged.rir is not None:
@@ -100,9 +100,9 @@ def set_text(logged: WorkoutSet) -> str:
     return text + (texts.WARMUP if logged.warmup else "")
 
 
-def sets_lines(label: str, sets: Sequence[WorkoutSet], unit: Unit) -> list[str]:
+def sets_lines(label: str, sets: Sequence[WorkoutSet | OtherSet], unit: Unit) -> list[str]:
     """'Deadlift: 225x6 @2, 235x5 @2'; sets in another unit go on their own line, labelled."""
-    by_unit: dict[str, list[WorkoutSet]] = {}
+    by_unit: dict[str, list[WorkoutSet | OtherSet]] = {}
     for logged in sets:
         by_unit.setdefault(logged.unit, []).append(logged)
     lines = []
@@ -201,13 +201,26 @@ class HistoryService:
             sets = await queries.sets_of_workouts(
                 session, [w.id for w in workouts[:per_page]], exercise_key=exercise_key
             )
+            others = (
+                await queries.other_sets_of_workouts(session, [w.id for w in workouts[:per_page]])
+                if exercise_key is None
+                else []
+            )
         zone, unit = zone_of(settings), unit_of(settings)
         by_workout: dict[int, list[WorkoutSet]] = {}
         for logged in sets:
             by_workout.setdefault(logged.workout_id, []).append(logged)
+        other_by_workout: dict[int, list[OtherSet]] = {}
+        for other in others:
+            other_by_workout.setdefault(other.workout_id, []).append(other)
         shown = workouts[:per_page]
         if exercise_key is None:
-            blocks = [self._workout_block(w, by_workout[w.id], zone, unit) for w in shown]
+            blocks = [
+                self._workout_block(
+                    w, by_workout.get(w.id, []), other_by_workout.get(w.id, []), zone, unit
+                )
+                for w in shown
+            ]
             title = texts.HISTORY_TITLE
         else:
             blocks = [
@@ -230,7 +243,11 @@ class HistoryService:
 
     @staticmethod
     def _workout_block(
-        workout: Workout, sets: list[WorkoutSet], zone: dt.tzinfo, unit: Unit
+        workout: Workout,
+        sets: list[WorkoutSet],
+        others: list[OtherSet],
+        zone: dt.tzinfo,
+        unit: Unit,
     ) -> str:
         name = workout.name + (texts.IMPORTED if workout.source == "import" else "")
         day = day_text(local_day(workout.started_at, zone))
@@ -240,6 +257,11 @@ class HistoryService:
             by_exercise.setdefault(logged.exercise_key, []).append(logged)
         for key, group in by_exercise.items():
             lines += sets_lines(exercise_name(key), group, unit)
+        by_name: dict[str, list[OtherSet]] = {}
+        for other in others:
+            by_name.setdefault(other.exercise_name, []).append(other)
+        for name, kept in by_name.items():
+            lines += sets_lines(name, kept, unit)
         return "\n".join(lines)
 
     @staticmethod

@@ -2,9 +2,12 @@
 
 An import is two steps. A file sent is read and previewed (what matched, what didn't,
 how many sets are new); its bytes wait in `pending_imports`, so the preview can be
-confirmed after a restart or on another worker. On [Import] the file is read again and
-everything is written in one transaction: one workout per workout in the file, its new
-sets, and next-time loads seeded from the latest working sets.
+confirmed after a restart or on another worker. On [Import] the pending file is claimed
+and read again as a stream: one workout row per workout in the file and its new sets,
+written `CHUNK_SETS` at a time, each chunk its own short transaction, so a 100,000-row
+file neither sits in memory whole nor holds the database's write lock while other
+lifters wait; then next-time loads seeded from the latest working sets. A crash part
+way leaves the first chunks stored; sending the file again adds only the rest.
 
 A set is new when its fingerprint is unknown. Every stored set has one: imported sets
 keep the file's, and the coach computes the same print when it logs a set. Importing a
@@ -14,32 +17,44 @@ file twice, or our own export back, therefore adds nothing.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence, Set
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.coach.catalog import RepRange, get_exercise
+from bot.coach.catalog import EXERCISES, RepRange, get_exercise
 from bot.coach.progression import LoadSteps, next_set
 from bot.coach.timing import local_day, zone_name
 from bot.coach.transfer import (
+    ExportReader,
     ExportSet,
-    ImportBatch,
+    FileWorkout,
     ImportedSet,
     ImportFormatError,
+    ImportPlan,
+    Planner,
     export_csv,
     export_strong_csv,
-    parse_import,
+    workouts_of,
 )
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, PendingImport, UserSettings, Workout, WorkoutSet
+from bot.db.models import (
+    ExerciseLoad,
+    OtherSet,
+    PendingImport,
+    UserSettings,
+    Workout,
+    WorkoutSet,
+)
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Outcome, Reply, row
 from bot.services.history import day_text, exercise_name, rep_range_for
@@ -48,12 +63,16 @@ from bot.services.workout import steps_for
 from bot.texts import common as common_texts
 from bot.texts import data as texts
 
-PREFIX = "im"  # callback data: im:<user id>:ok:<file digest> or im:<user id>:no
-MAX_FILE_BYTES = 5 * 1024 * 1024
-SESSION_GAP = dt.timedelta(hours=3)
-"""In our own export every set has its own time: a longer pause starts a new workout."""
-IMPORTED_WORKOUT_NAME = "Imported workout"
+PREFIX = "im"
+"""Callback data: im:<user>:ok:<file digest>, im:<user>:no, im:<user>:map:<n> (choose a lift
+for the n-th unmatched name), im:<user>:to:<n>:<key> (map it), im:<user>:back (the preview)."""
+_MAPPABLE = 4  # unmatched names offered a [Map] button, most sets first
+MAX_FILE_BYTES = 20 * 1024 * 1024  # what a bot may download from Telegram
+CHUNK_SETS = 250
+"""Sets written per transaction: each holds SQLite's write lock for a few milliseconds."""
+_PIECE = 1 << 16
 _LISTED_NAMES = 15
+_LISTED_PROBLEMS = 5
 _FILENAME_CHARS = 40
 _CSV_TYPES = frozenset(
     {"text/csv", "text/plain", "text/comma-separated-values", "text/x-csv", "application/csv"}
@@ -65,12 +84,60 @@ def too_big(size: int | None) -> bool:
     return size is not None and size > MAX_FILE_BYTES
 
 
-def decode(content: bytes) -> str:
-    """The file's text: UTF-8 (with or without a byte order mark), else Latin-1."""
+def encoding_of(content: bytes) -> str:
+    """UTF-8 (a byte order mark is dropped by the reader), else Latin-1. Checked in
+    pieces, so a large file is never decoded whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return content.decode("utf-8-sig")
+        for start in range(0, len(content), _PIECE):
+            decoder.decode(content[start : start + _PIECE])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("latin-1")
+        return "latin-1"
+    return "utf-8"
+
+
+class ImportStream:
+    """A file's workouts, read and planned as they are pulled, a chunk at a time.
+
+    Raises ImportFormatError (at once for an unknown header; while pulling for broken
+    CSV or mostly bad rows).
+    """
+
+    def __init__(
+        self,
+        content: bytes,
+        unit: Unit,
+        zone: dt.tzinfo,
+        known: Set[str],
+        mapping: Mapping[str, str] | None = None,
+    ) -> None:
+        lines = io.TextIOWrapper(io.BytesIO(content), encoding=encoding_of(content), newline="")
+        self.reader = ExportReader(lines, default_unit=unit, zone=zone, mapping=mapping)
+        self.planner = Planner(known)
+        self._workouts = workouts_of(self.reader.sets(), self.reader.format)
+
+    def next_chunk(self, size: int = CHUNK_SETS) -> list[FileWorkout]:
+        """The next workouts with new sets, about `size` sets in all; [] at the end."""
+        chunk: list[FileWorkout] = []
+        count = 0
+        for sets in self._workouts:
+            workout = self.planner.add(sets)
+            if workout.new_sets or workout.other_sets:
+                chunk.append(workout)
+                count += len(workout.new_sets) + len(workout.other_sets)
+            if count >= size:
+                break
+        return chunk
+
+    def summary(self) -> ImportPlan:
+        """Read to the end (nothing kept) and say what importing would do."""
+        while self.next_chunk():
+            pass
+        return self.plan()
+
+    def plan(self) -> ImportPlan:
+        return self.planner.plan(self.reader.skipped_rows, self.reader.problems)
 
 
 def digest(content: bytes) -> str:
@@ -90,147 +157,93 @@ def _looks_like_csv(filename: str, mime_type: str) -> bool:
     return mime_type.casefold() in _CSV_TYPES or filename.casefold().endswith((".csv", ".txt"))
 
 
-def export_sets(rows: Iterable[tuple[WorkoutSet, Workout]]) -> list[ExportSet]:
-    """Stored sets as the exporters take them."""
-    return [
-        ExportSet(
-            performed_at=s.performed_at,
-            workout_id=w.id,
-            workout_name=w.name,
-            workout_started_at=w.started_at,
-            workout_finished_at=w.finished_at,
-            exercise_key=s.exercise_key,
-            set_number=s.set_number,
-            weight=s.weight,
-            unit=Unit(s.unit),
-            reps=s.reps,
-            rir=s.rir,
-            warmup=s.warmup,
-            notes=s.notes,
-        )
-        for s, w in rows
-    ]
+def _set_row(user_id: int, workout_id: int, item: ImportedSet) -> dict[str, object]:
+    """The columns a set of ours and a set of another exercise share."""
+    return {
+        "user_id": user_id,
+        "workout_id": workout_id,
+        "set_number": item.set_number,
+        "weight": item.weight,
+        "unit": item.unit.value,
+        "reps": item.reps,
+        "rir": item.rir,
+        "warmup": item.warmup,
+        "performed_at": item.performed_at,
+        "notes": item.notes[:512],
+        "fingerprint": item.fingerprint,
+    }
 
 
-# -- deciding what an import adds (pure) ------------------------------------------------
+def _short(name: str, limit: int) -> str:
+    return " ".join(name.split())[:limit]
 
 
-@dataclass(frozen=True, slots=True)
-class FileWorkout:
-    """One workout of an imported file, with the sets of it that are new here."""
-
-    import_key: str
-    name: str
-    started_at: dt.datetime
-    finished_at: dt.datetime
-    new_sets: tuple[ImportedSet, ...]
+def _unmatched_names(plan: ImportPlan) -> list[str]:
+    """Names that are none of our lifts, most sets first (the order [Map] buttons use)."""
+    return sorted(plan.unmatched, key=lambda name: (-plan.unmatched[name], name))
 
 
-@dataclass(frozen=True, slots=True)
-class ImportPlan:
-    """What importing a file would do, for the preview and for the import itself."""
-
-    workouts: tuple[FileWorkout, ...]
-    matched: dict[str, int]  # exercise key -> sets in the file
-    unmatched: dict[str, int]  # exercise name as written -> sets in the file
-    new_sets: int
-    known_sets: int
-    warmups: int
-    skipped_rows: int
-    span: tuple[dt.datetime, dt.datetime] | None
-    latest: dict[str, tuple[ImportedSet, ...]]  # exercise key -> latest working session
-
-    @property
-    def new_workouts(self) -> int:
-        return sum(1 for w in self.workouts if w.new_sets)
+async def _fingerprints(session: AsyncSession, user_id: int) -> set[str]:
+    """Every stored set's fingerprint: our lifts' and other exercises' kept from imports."""
+    query = select(OtherSet.fingerprint).where(OtherSet.user_id == user_id)
+    others = set((await session.scalars(query)).all())
+    return await queries.stored_fingerprints(session, user_id) | others
 
 
-def import_key(started_at: dt.datetime, name: str) -> str:
-    """Names a file's workout, so importing the file again finds the same one."""
-    text = f"{started_at.astimezone(dt.UTC).isoformat()}\x1f{name}"
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def group_workouts(batch: ImportBatch) -> list[list[ImportedSet]]:
-    """The file's workouts, oldest first.
-
-    Strong and Hevy stamp every set with its workout's start, so sets with the same start
-    and workout name are one workout. Our own export stamps each set when it was lifted:
-    a workout there is a run of sets with one name, no pause over `SESSION_GAP` and no
-    set number of an exercise seen twice.
-    """
-    if batch.format != "coach":
-        groups: dict[tuple[dt.datetime, str], list[ImportedSet]] = {}
-        for item in batch.sets:
-            groups.setdefault((item.performed_at, item.workout_name), []).append(item)
-        return sorted(groups.values(), key=lambda sets: sets[0].performed_at)
-    runs: list[list[ImportedSet]] = []
-    seen: set[tuple[str, int]] = set()
-    for item in sorted(batch.sets, key=lambda s: s.performed_at):
-        ident = (item.exercise_key or item.exercise_name.casefold(), item.set_number)
-        current = runs[-1] if runs else None
-        if (
-            current is None
-            or item.workout_name != current[-1].workout_name
-            or item.performed_at - current[-1].performed_at > SESSION_GAP
-            or ident in seen
-        ):
-            runs.append([])
-            seen = set()
-        runs[-1].append(item)
-        seen.add(ident)
-    return runs
-
-
-def plan_import(batch: ImportBatch, known: set[str]) -> ImportPlan:
-    """Which sets of `batch` are new, given the fingerprints already stored; unmatched
-    exercises are counted but never imported."""
-    matched: dict[str, int] = {}
-    unmatched: dict[str, int] = {}
-    workouts: list[FileWorkout] = []
-    latest: dict[str, tuple[ImportedSet, ...]] = {}
-    seen = set(known)
-    new = known_count = warmups = 0
-    for sets in group_workouts(batch):
-        fresh = []
-        by_exercise: dict[str, list[ImportedSet]] = {}
-        for item in sets:
-            if item.exercise_key is None:
-                unmatched[item.exercise_name] = unmatched.get(item.exercise_name, 0) + 1
-                continue
-            matched[item.exercise_key] = matched.get(item.exercise_key, 0) + 1
-            warmups += item.warmup
-            if not item.warmup and item.reps > 0:
-                by_exercise.setdefault(item.exercise_key, []).append(item)
-            if item.fingerprint in seen:
-                known_count += 1
-                continue
-            seen.add(item.fingerprint)
-            fresh.append(item)
-        latest.update({key: tuple(group) for key, group in by_exercise.items()})
-        new += len(fresh)
-        first = sets[0]
-        workouts.append(
-            FileWorkout(
-                import_key=import_key(first.performed_at, first.workout_name),
-                name=first.workout_name.strip()[:128] or IMPORTED_WORKOUT_NAME,
-                started_at=first.performed_at,
-                finished_at=max(s.performed_at for s in sets),
-                new_sets=tuple(fresh),
-            )
-        )
-    times = [s.performed_at for s in batch.sets if s.exercise_key is not None]
-    return ImportPlan(
-        workouts=tuple(workouts),
-        matched=matched,
-        unmatched=unmatched,
-        new_sets=new,
-        known_sets=known_count,
-        warmups=warmups,
-        skipped_rows=batch.skipped_rows,
-        span=(min(times), max(times)) if times else None,
-        latest=latest,
+async def _other_sets_with_workouts(
+    session: AsyncSession, user_id: int
+) -> list[tuple[OtherSet, Workout]]:
+    query = (
+        select(OtherSet, Workout)
+        .join(Workout, OtherSet.workout_id == Workout.id)
+        .where(OtherSet.user_id == user_id)
+        .order_by(OtherSet.performed_at, OtherSet.id)
     )
+    return [(s, w) for s, w in (await session.execute(query)).all()]
+
+
+def _describe_problems(plan: ImportPlan) -> list[str]:
+    """How many rows were left out as unreadable, which lines, and why (the first few)."""
+    lines = [texts.PREVIEW_PROBLEMS.format(rows=texts.plural(len(plan.problems), "row"))]
+    lines += [
+        texts.PREVIEW_PROBLEM.format(problem=p.message) for p in plan.problems[:_LISTED_PROBLEMS]
+    ]
+    if len(plan.problems) > _LISTED_PROBLEMS:
+        lines.append(
+            texts.PREVIEW_MORE_PROBLEMS.format(count=len(plan.problems) - _LISTED_PROBLEMS)
+        )
+    return lines
+
+
+def _export_set(stored: WorkoutSet | OtherSet, workout: Workout) -> ExportSet:
+    return ExportSet(
+        performed_at=stored.performed_at,
+        workout_id=workout.id,
+        workout_name=workout.name,
+        workout_started_at=workout.started_at,
+        workout_finished_at=workout.finished_at,
+        exercise_key=stored.exercise_key if isinstance(stored, WorkoutSet) else "",
+        exercise_name=stored.exercise_name if isinstance(stored, OtherSet) else "",
+        set_number=stored.set_number,
+        weight=stored.weight,
+        unit=Unit(stored.unit),
+        reps=stored.reps,
+        rir=stored.rir,
+        warmup=stored.warmup,
+        notes=stored.notes,
+    )
+
+
+def export_sets(
+    rows: Iterable[tuple[WorkoutSet, Workout]], others: Iterable[tuple[OtherSet, Workout]] = ()
+) -> list[ExportSet]:
+    """Stored sets, our lifts' and other exercises', as the exporters take them, in time
+    order."""
+    ours = [_export_set(s, w) for s, w in rows]
+    kept = [_export_set(s, w) for s, w in others]
+    if not kept:
+        return ours
+    return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
 
 
 def seed_load(
@@ -289,9 +302,10 @@ class TransferService:
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
             rows = await queries.sets_with_workouts(session, user_id)
-        if not rows:
+            others = await _other_sets_with_workouts(session, user_id)
+        if not rows and not others:
             return Outcome().say(texts.EXPORT_EMPTY)
-        sets = await asyncio.to_thread(export_sets, rows)
+        sets = await asyncio.to_thread(export_sets, rows, others)
         zone, unit = zone_of(settings), unit_of(settings)
         today = local_day(self.clock.now(), zone).isoformat()
         if layout == "strong":
@@ -303,22 +317,24 @@ class TransferService:
             filename = f"upper-back-coach-{today}.csv"
             caption = texts.EXPORTED.format(
                 sets=_sets(len(sets)),
-                workouts=_workouts(len({w.id for _, w in rows})),
+                workouts=_workouts(len({s.workout_id for s in sets})),
                 zone=zone_name(zone),
             )
         return Outcome(replies=[Reply(caption, document=text.encode(), filename=filename)])
 
-    async def _read(self, user_id: int, content: bytes, settings: UserSettings) -> ImportPlan:
-        """Parse a file and compare it with what is stored (CPU work in worker threads).
+    async def _read(
+        self, user_id: int, content: bytes, settings: UserSettings, mapping: Mapping[str, str]
+    ) -> ImportPlan:
+        """Parse a file and compare it with what is stored (CPU work in a worker thread).
 
         Raises ImportFormatError for a file that cannot be read.
         """
-        batch = await asyncio.to_thread(
-            parse_import, decode(content), default_unit=unit_of(settings), zone=zone_of(settings)
-        )
         async with self.db.transaction() as session:
-            stored = await queries.stored_fingerprints(session, user_id)
-        return plan_import(batch, stored)
+            stored = await _fingerprints(session, user_id)
+        unit, zone = unit_of(settings), zone_of(settings)
+        return await asyncio.to_thread(
+            lambda: ImportStream(content, unit, zone, stored, mapping).summary()
+        )
 
     async def preview(
         self, user_id: int, first_name: str, filename: str, mime_type: str, content: bytes
@@ -329,23 +345,35 @@ class TransferService:
         async with self.db.transaction() as session:
             _, settings, _ = await ensure_user(session, user_id, first_name, self.clock.now())
         try:
-            plan = await self._read(user_id, content, settings)
+            plan = await self._read(user_id, content, settings, {})
         except ImportFormatError as error:
             if not _looks_like_csv(filename, mime_type):
                 return Outcome().say(texts.NOT_CSV)
             return Outcome().say(texts.BAD_FILE.format(problem=error.message))
-        if not plan.matched:
-            return Outcome().say(self._describe_unmatched(plan, texts.NOTHING_MATCHED))
-        if not plan.new_sets:
+        if not plan.matched and not plan.unmatched:
+            return Outcome().say(texts.NOTHING_MATCHED)
+        if not plan.new_sets and not plan.new_others:
             return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
         async with self.db.transaction() as session:
             await queries.save_pending_import(session, user_id, filename, content, self.clock.now())
-        buttons = row(
-            Button(texts.BUTTON_IMPORT, f"{PREFIX}:{user_id}:ok:{digest(content)}"),
-            Button(texts.BUTTON_CANCEL_IMPORT, f"{PREFIX}:{user_id}:no"),
+        return self._preview(user_id, plan, filename, content, settings)
+
+    def _preview(
+        self, user_id: int, plan: ImportPlan, filename: str, content: bytes, settings: UserSettings
+    ) -> Outcome:
+        """The preview with [Import], [Cancel] and a [Map] button per unmatched name."""
+        maps = [
+            Button(texts.BUTTON_MAP.format(name=_short(name, 24)), f"{PREFIX}:{user_id}:map:{i}")
+            for i, name in enumerate(_unmatched_names(plan)[:_MAPPABLE])
+        ]
+        buttons = (
+            *(row(b) for b in maps),
+            row(
+                Button(texts.BUTTON_IMPORT, f"{PREFIX}:{user_id}:ok:{digest(content)}"),
+                Button(texts.BUTTON_CANCEL_IMPORT, f"{PREFIX}:{user_id}:no"),
+            ),
         )
-        text = self._preview_text(plan, filename, settings)
-        return Outcome().say(text, buttons)
+        return Outcome().say(self._preview_text(plan, filename, settings), *buttons)
 
     def _preview_text(self, plan: ImportPlan, filename: str, settings: UserSettings) -> str:
         zone = zone_of(settings)
@@ -354,7 +382,7 @@ class TransferService:
         if plan.span is not None:
             lines.append(
                 texts.PREVIEW_SPAN.format(
-                    workouts=_workouts(len(plan.workouts)),
+                    workouts=_workouts(plan.workouts),
                     first=day_text(local_day(plan.span[0], zone)),
                     last=day_text(local_day(plan.span[1], zone)),
                 )
@@ -368,22 +396,26 @@ class TransferService:
         if plan.unmatched:
             text = self._describe_unmatched(plan, text)
         notes = [
-            texts.PREVIEW_COUNTS.format(new=_sets(plan.new_sets), known=_sets(plan.known_sets))
+            texts.PREVIEW_COUNTS.format(
+                new=_sets(plan.new_sets + plan.new_others), known=_sets(plan.known_sets)
+            )
         ]
         if plan.warmups:
             notes.append(texts.PREVIEW_WARMUPS)
         if plan.skipped_rows:
             notes.append(texts.PREVIEW_SKIPPED.format(rows=texts.plural(plan.skipped_rows, "row")))
+        if plan.problems:
+            notes += _describe_problems(plan)
         notes.append(texts.PREVIEW_UNIT.format(unit=unit_of(settings).value))
         return f"{text}\n\n" + "\n".join(notes) + f"\n\n{texts.PREVIEW_ASK}"
 
     @staticmethod
     def _describe_unmatched(plan: ImportPlan, text: str) -> str:
-        names = sorted(plan.unmatched.items(), key=lambda item: -item[1])
+        names = _unmatched_names(plan)
         lines = [texts.PREVIEW_UNMATCHED]
         lines += [
-            texts.PREVIEW_EXERCISE.format(name=" ".join(n.split())[:60], sets=_sets(c))
-            for n, c in names[:_LISTED_NAMES]
+            texts.PREVIEW_EXERCISE.format(name=_short(n, 60), sets=_sets(plan.unmatched[n]))
+            for n in names[:_LISTED_NAMES]
         ]
         if len(names) > _LISTED_NAMES:
             lines.append(texts.PREVIEW_MORE.format(count=len(names) - _LISTED_NAMES))
@@ -396,38 +428,75 @@ class TransferService:
             async with self.db.transaction() as session:
                 await queries.drop_pending_import(session, user_id)
             return Outcome().say(texts.IMPORT_CANCELLED)
-        if action != "ok" or not expected:
-            return Outcome().say(common_texts.STALE_BUTTON)
-        return await self.confirm(user_id, expected)
+        if action == "ok" and expected:
+            return await self.confirm(user_id, expected)
+        if action in {"map", "to", "back"}:
+            return await self._map(user_id, action, expected)
+        return Outcome().say(common_texts.STALE_BUTTON)
 
-    async def confirm(self, user_id: int, expected: str) -> Outcome:
-        """Import the pending file if it is still the one previewed; all or nothing."""
+    async def _map(self, user_id: int, action: str, args: str) -> Outcome:
+        """[Map X] shows our lifts to choose from; choosing one (or [Back]) shows the
+        preview again, with X counted as that lift."""
         async with self.db.transaction() as session:
             pending = await queries.pending_import(session, user_id)
             settings = await get_settings(session, user_id)
-        if pending is None or settings is None or digest(pending.content) != expected:
+        if pending is None or settings is None:
             return Outcome().say(texts.IMPORT_STALE)
-        problem = ""
-        try:
-            plan: ImportPlan | None = await self._read(user_id, pending.content, settings)
-        except ImportFormatError as error:  # read fine for the preview, so hardly ever
-            plan, problem = None, error.message
+        mapping: dict[str, str] = json.loads(pending.mapping or "{}")
+        plan = await self._read(user_id, pending.content, settings, mapping)
+        names = _unmatched_names(plan)
+        index_text, _, key = args.partition(":")
+        index = int(index_text) if index_text.isdigit() else len(names)
+        if action != "back" and index >= len(names):
+            return Outcome().say(common_texts.STALE_BUTTON)
+        if action == "map":
+            choices = [Button(e.name, f"{PREFIX}:{user_id}:to:{index}:{e.key}") for e in EXERCISES]
+            buttons = tuple(row(*choices[i : i + 2]) for i in range(0, len(choices), 2))
+            buttons += (row(Button(texts.BUTTON_KEEP_OWN, f"{PREFIX}:{user_id}:back")),)
+            question = texts.MAP_ASK.format(name=_short(names[index], 60))
+            return Outcome().say(question, *buttons)
+        if action == "to":
+            if key not in {e.key for e in EXERCISES}:
+                return Outcome().say(common_texts.STALE_BUTTON)
+            mapping[names[index]] = key
+            async with self.db.transaction() as session:
+                claimed = await session.get(PendingImport, user_id, with_for_update=True)
+                if claimed is None or claimed.content != pending.content:
+                    return Outcome().say(texts.IMPORT_STALE)
+                claimed.mapping = json.dumps(mapping, sort_keys=True)
+            plan = await self._read(user_id, pending.content, settings, mapping)
+        return self._preview(user_id, plan, pending.filename, pending.content, settings)
+
+    async def confirm(self, user_id: int, expected: str) -> Outcome:
+        """Import the pending file if it is still the one previewed, in chunks."""
         async with self.db.transaction() as session:
             claimed = await session.get(PendingImport, user_id, with_for_update=True)
-            if claimed is None or digest(claimed.content) != expected:
+            settings = await get_settings(session, user_id)
+            if claimed is None or settings is None or digest(claimed.content) != expected:
                 return Outcome().say(texts.IMPORT_STALE)
+            content, mapping = claimed.content, json.loads(claimed.mapping or "{}")
             await session.delete(claimed)
-            if plan is None:
-                return Outcome().say(texts.BAD_FILE.format(problem=problem))
-            if not plan.new_sets:
-                return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
-            await self._write(session, user_id, plan)
+            stored = await _fingerprints(session, user_id)
+        unit, zone = unit_of(settings), zone_of(settings)
+        try:
+            stream = await asyncio.to_thread(ImportStream, content, unit, zone, stored, mapping)
+            while chunk := await asyncio.to_thread(stream.next_chunk):
+                async with self.db.transaction() as session:
+                    await self._write(session, user_id, chunk)
+        except ImportFormatError as error:  # read fine for the preview, so hardly ever
+            return Outcome().say(texts.BAD_FILE.format(problem=error.message))
+        plan = stream.plan()
+        if not plan.new_sets and not plan.new_others:
+            return Outcome().say(texts.ALL_KNOWN.format(sets=_sets(plan.known_sets)))
+        async with self.db.transaction() as session:
             seeded = await self._seed_loads(session, user_id, plan, settings)
         lines = [
             texts.IMPORTED_DONE.format(
                 sets=_sets(plan.new_sets), workouts=_workouts(plan.new_workouts)
             )
         ]
+        if plan.new_others:
+            lines.append(texts.IMPORTED_OTHERS.format(sets=_sets(plan.new_others)))
         if seeded:
             lines += ["", texts.IMPORTED_LOADS]
             lines += [
@@ -439,47 +508,48 @@ class TransferService:
             ]
         return Outcome().say("\n".join(lines))
 
-    async def _write(self, session: AsyncSession, user_id: int, plan: ImportPlan) -> None:
-        """One workout row per file workout with new sets (reused on a second import)."""
-        fresh = [w for w in plan.workouts if w.new_sets]
+    async def _write(
+        self, session: AsyncSession, user_id: int, fresh: Sequence[FileWorkout]
+    ) -> None:
+        """One workout row per file workout (reused by a later chunk or a second import),
+        all inserted in one statement: adding them one by one took most of a chunk's time."""
         existing = await queries.imported_workouts(session, user_id, [w.import_key for w in fresh])
-        rows: dict[str, Workout] = {}
+        ids = {key: workout.id for key, workout in existing.items()}
+        new: dict[str, dict[str, object]] = {}
         for item in fresh:
-            workout = existing.get(item.import_key)
-            if workout is None:
-                workout = Workout(
-                    user_id=user_id,
-                    status="finished",
-                    source="import",
-                    name=item.name,
-                    started_at=item.started_at,
-                    finished_at=item.finished_at,
-                    import_key=item.import_key,
+            if item.import_key not in ids:
+                new.setdefault(
+                    item.import_key,
+                    {
+                        "user_id": user_id,
+                        "status": "finished",
+                        "source": "import",
+                        "name": item.name,
+                        "started_at": item.started_at,
+                        "finished_at": item.finished_at,
+                        "import_key": item.import_key,
+                    },
                 )
-                session.add(workout)
-            rows[item.import_key] = workout
-        await session.flush()
-        await session.execute(
-            insert(WorkoutSet),
-            [
-                {
-                    "user_id": user_id,
-                    "workout_id": rows[item.import_key].id,
-                    "exercise_key": s.exercise_key,
-                    "set_number": s.set_number,
-                    "weight": s.weight,
-                    "unit": s.unit.value,
-                    "reps": s.reps,
-                    "rir": s.rir,
-                    "warmup": s.warmup,
-                    "performed_at": s.performed_at,
-                    "notes": s.notes[:512],
-                    "fingerprint": s.fingerprint,
-                }
-                for item in fresh
-                for s in item.new_sets
-            ],
-        )
+        if new:
+            inserted = await session.execute(
+                insert(Workout).returning(Workout.import_key, Workout.id), list(new.values())
+            )
+            ids.update({key: id_ for key, id_ in inserted.all() if key is not None})
+        rows = {item.import_key: ids[item.import_key] for item in fresh}
+        ours = [
+            _set_row(user_id, rows[item.import_key], s) | {"exercise_key": s.exercise_key}
+            for item in fresh
+            for s in item.new_sets
+        ]
+        if ours:
+            await session.execute(insert(WorkoutSet), ours)
+        others = [
+            _set_row(user_id, rows[item.import_key], s) | {"exercise_name": s.exercise_name[:128]}
+            for item in fresh
+            for s in item.other_sets
+        ]
+        if others:
+            await session.execute(insert(OtherSet), others)
 
     async def _seed_loads(
         self, session: AsyncSession, user_id: int, plan: ImportPlan, settings: UserSettings

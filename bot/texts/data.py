@@ -59,31 +59,41 @@ EXPORTED_STRONG = "All your sets in the Strong app's layout ({sets}), weights in
 IMPORT_HOW = (
     "Send me the CSV file you exported from Strong or Hevy (look for Export in their "
     "settings), or one you got here with /export.\n"
-    "Files up to 5 MB. I'll show you what I found before importing anything."
+    "Files up to 20 MB and 100,000 rows. I'll show you what I found before importing anything."
 )
-FILE_TOO_BIG = "That file is too big: I can import files up to 5 MB. Export a shorter date range."
+FILE_TOO_BIG = "That file is too big: I can import files up to 20 MB. Export a shorter date range."
 NOT_CSV = (
     "I can only import CSV files exported from Strong or Hevy (or from here with /export). "
     "Send /import to see how."
 )
 BAD_FILE = "I couldn't import that file, so nothing was imported.\n{problem}"
-NOTHING_MATCHED = (
-    "None of the exercises in that file are ones I coach, so there's nothing to import."
-)
+NOTHING_MATCHED = "I found no sets in that file, so there's nothing to import."
 ALL_KNOWN = "Everything in that file is already here ({sets}). Nothing to import."
 PREVIEW_TITLE = "Here's what I found in {filename}:"
 PREVIEW_SPAN = "{workouts} from {first} to {last}."
 PREVIEW_MATCHED = "I'll import:"
 PREVIEW_EXERCISE = "{name}: {sets}"
-PREVIEW_UNMATCHED = "Not exercises I coach, so I'll leave them out:"
+PREVIEW_UNMATCHED = (
+    "Not exercises I coach: I'll keep them as their own history (in /history and /export). "
+    "Tap one below if it is one of mine:"
+)
 PREVIEW_MORE = "and {count} more"
-PREVIEW_SKIPPED = "Rows without reps (cardio, timed holds) are left out: {rows}."
+PREVIEW_SKIPPED = (
+    "Rows that aren't sets (cardio, timed holds, rest timers, empty rows) are left out: {rows}."
+)
+PREVIEW_PROBLEMS = "I couldn't read {rows}, so I'll leave them out:"
+PREVIEW_PROBLEM = "- {problem}"
+PREVIEW_MORE_PROBLEMS = "- and {count} more"
 PREVIEW_WARMUPS = "Warm-up sets are kept but not used to set your loads."
 PREVIEW_COUNTS = "New: {new}. Already here: {known}."
 PREVIEW_UNIT = "Weights without a unit are read as {unit}."
 PREVIEW_ASK = "Import them?"
 BUTTON_IMPORT = "Import"
 BUTTON_CANCEL_IMPORT = "Cancel"
+BUTTON_MAP = "Map: {name}"
+BUTTON_KEEP_OWN = "Keep it as it is"
+MAP_ASK = "Which of my exercises is {name}? Its sets will count as that exercise."
+IMPORTED_OTHERS = "Kept {sets} of other exercises as their own history."
 IMPORTED_DONE = "Imported {sets} in {workouts}."
 IMPORTED_LOADS = "Your next /workout starts from these loads:"
 IMPORTED_LOAD = "{name}: {load}"

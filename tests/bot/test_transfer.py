@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.coach.transfer import COACH_COLUMNS, STRONG_COLUMNS
-from bot.db.models import ExerciseLoad, PendingImport, Workout, WorkoutSet
+from bot.db.models import ExerciseLoad, OtherSet, PendingImport, Workout, WorkoutSet
 from tests.bot.test_history import set_zone, train
 from tests.harness import LIFTER, BotHarness, texts
 
@@ -107,10 +107,17 @@ async def test_export_rows_match_the_stored_sets_exactly(bot: BotHarness) -> Non
     assert (
         reply[0].filename == f"upper-back-coach-{bot.clock.now().astimezone(NEW_YORK).date()}.csv"
     )
-    assert "10 sets from 4 workouts. Times are in America/New_York" in (reply[0].caption or "")
+    assert "12 sets from 4 workouts. Times are in America/New_York" in (reply[0].caption or "")
     assert reply[0].document is not None
-    rows = list(csv.DictReader(io.StringIO(reply[0].document.decode())))
-    assert tuple(rows[0]) == COACH_COLUMNS
+    everything = list(csv.DictReader(io.StringIO(reply[0].document.decode())))
+    assert tuple(everything[0]) == COACH_COLUMNS
+    # The file's bench presses are none of our lifts: kept as their own history.
+    others = [row for row in everything if not row["exercise_key"]]
+    assert [(r["exercise"], r["weight"], r["reps"]) for r in others] == [
+        ("Bench Press (Barbell)", "60", "5"),
+        ("Bench Press (Barbell)", "60", "5"),
+    ]
+    rows = [row for row in everything if row["exercise_key"]]
 
     stored = await stored_sets(bot)
     workouts = {w.id: w for w in await workouts_of(bot)}
@@ -154,19 +161,22 @@ async def test_strong_file_previews_then_imports_and_seeds_the_next_workout(
 ) -> None:
     reply = await bot.send_file("strong_export.csv", sample("strong_comma.csv"))
     preview = texts(reply)
-    assert reply[-1].labels == ["Import", "Cancel"]
+    assert reply[-1].labels == ["Map: Bench Press (Barbell)", "Import", "Cancel"]
     assert "Here's what I found in strong_export.csv:" in preview
     assert "2 workouts from Mon 15 Jan 2024 to Wed 17 Jan 2024." in preview
     assert "Barbell row: 3 sets\nFace pull: 2 sets\nCable row: 2 sets" in preview
-    assert "leave them out:\nBench Press (Barbell): 2 sets" in preview
-    assert "New: 7 sets. Already here: 0 sets." in preview
+    assert "their own history" in preview
+    assert "one of mine:\nBench Press (Barbell): 2 sets" in preview
+    assert "New: 9 sets. Already here: 0 sets." in preview
     assert "Warm-up sets are kept" in preview and "cardio" in preview
     assert await stored_sets(bot) == []  # nothing before the lifter says so
 
     await bot.press("Import")
     result = bot.emulator.messages(LIFTER)[-1]
     assert result.labels == []
-    assert (result.text or "").startswith("Imported 7 sets in 2 workouts.")
+    assert (result.text or "").startswith(
+        "Imported 7 sets in 2 workouts.\nKept 2 sets of other exercises as their own history."
+    )
     # Barbell row: the last top set, 135 x 8 @1, hit the top of 6-8: +10 lb.
     # Face pull: 20 kg x 12 to failure hit the top of 10-12: one 5 kg stack step.
     assert "Barbell row: 145 lb\nFace pull: 25 kg" in (result.text or "")
@@ -195,12 +205,12 @@ async def test_hevy_files_in_both_units_import_with_warm_ups_kept(bot: BotHarnes
     result = await import_file(bot, "workouts.csv", sample("hevy_kg.csv"))
     assert "T-bar row: 3 sets\nFace pull: 1 set" in result
     assert "Leg Press (Machine): 1 set" in result
-    assert "New: 4 sets. Already here: 0 sets." in result
+    assert "New: 5 sets. Already here: 0 sets." in result  # the leg press kept as its own
     # T-bar row: 42.5 kg x 8 @2 hit the top of 6-8; +5 kg would be 12 %, the cap is 10 %.
     assert "T-bar row: 45 kg" in result
     result = await import_file(bot, "workouts.csv", sample("hevy_lbs.csv"))
     assert "Barbell row: 3 sets" in result and "Dumbbell rear lateral raise: 2 sets" in result
-    assert "New: 7 sets." in result
+    assert "New: 8 sets." in result  # and one leg press of its own
     sets = await stored_sets(bot)
     assert len(sets) == 11
     assert Counter(s.unit for s in sets) == {"kg": 4, "lb": 7}
@@ -245,10 +255,19 @@ async def test_a_newer_load_is_not_overwritten_by_older_history(bot: BotHarness)
     ]
 
 
-async def test_a_malformed_file_names_the_line_and_imports_nothing(bot: BotHarness) -> None:
+async def test_a_bad_row_is_named_in_the_preview_and_the_rest_imports(bot: BotHarness) -> None:
     reply = texts(await bot.send_file("broken.csv", sample("strong_malformed.csv")))
+    assert "I couldn't read 1 row, so I'll leave them out:\n" in reply
+    assert "- Line 5: the weight 'abc' is not a number." in reply
+    await bot.press("Import")
+    assert len(await stored_sets(bot)) == 3
+
+
+async def test_a_file_of_bad_rows_imports_nothing(bot: BotHarness) -> None:
+    text = sample("strong_malformed.csv").replace(b",8,0,0", b",x,0,0")
+    reply = texts(await bot.send_file("broken.csv", text))
     assert "nothing was imported" in reply
-    assert "Line 5: the weight 'abc' is not a number." in reply
+    assert "Line 2: the number of reps 'x' is not a number." in reply
     assert await stored_sets(bot) == [] and await pending_count(bot) == 0
 
 
@@ -259,8 +278,8 @@ async def test_the_same_file_twice_adds_nothing(bot: BotHarness) -> None:
     before = as_rows(await stored_sets(bot))
 
     again = texts(await bot.send_file("strong.csv", sample("strong_comma.csv")))
-    assert "Everything in that file is already here (7 sets)" in again
-    import_data = next(b.data for b in preview.buttons[0] if b.label == "Import")
+    assert "Everything in that file is already here (9 sets)" in again
+    import_data = next(b.data for line in preview.buttons for b in line if b.label == "Import")
     assert import_data is not None
     await bot.press_data(preview.message_id, import_data)  # the old button, pressed again
     pressed = next(m for m in bot.emulator.messages(LIFTER) if m.message_id == preview.message_id)
@@ -286,7 +305,7 @@ async def test_export_then_import_round_trips_into_another_account_and_the_same_
 
     await set_zone(bot, "Asia/Tokyo", user=OTHER)
     result = await import_file(bot, "mine.csv", file, user=OTHER)
-    assert "New: 12 sets. Already here: 0 sets." in result
+    assert "New: 14 sets. Already here: 0 sets." in result  # 12 and 2 bench presses
     assert as_rows(await stored_sets(bot, OTHER)) == as_rows(mine)
     theirs = await workouts_of(bot, OTHER)
     assert [w.name for w in theirs] == [w.name for w in await workouts_of(bot)]
@@ -295,7 +314,7 @@ async def test_export_then_import_round_trips_into_another_account_and_the_same_
     assert _without_workout_ids(copy) == _without_workout_ids(file)
 
     again = texts(await bot.send_file("mine.csv", file))
-    assert "Everything in that file is already here (12 sets)" in again
+    assert "Everything in that file is already here (14 sets)" in again
     assert len(await stored_sets(bot)) == 12
 
 
@@ -322,9 +341,9 @@ async def test_cancel_imports_nothing_and_forgets_the_file(bot: BotHarness) -> N
 
 async def test_files_too_big_or_not_csv_get_a_friendly_reply(bot: BotHarness) -> None:
     assert "Send me the CSV file" in texts(await bot.say("/import"))
-    big = b"Date,Exercise Name,Set Order,Weight,Reps\n" + b"x" * (5 * 1024 * 1024)
+    big = b"Date,Exercise Name,Set Order,Weight,Reps\n" + b"x" * (20 * 1024 * 1024)
     reply = texts(await bot.send_file("huge.csv", big))
-    assert "too big" in reply and "5 MB" in reply
+    assert "too big" in reply and "20 MB" in reply
     assert not any(name.casefold() == "getfile" for name, _ in bot.emulator.requests)
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -338,7 +357,7 @@ async def test_files_too_big_or_not_csv_get_a_friendly_reply(bot: BotHarness) ->
 async def test_someone_elses_import_button_does_nothing(bot: BotHarness) -> None:
     await bot.send_file("strong.csv", sample("strong_comma.csv"))
     preview = bot.emulator.messages(LIFTER)[-1]
-    data = next(b.data for b in preview.buttons[0] if b.label == "Import")
+    data = next(b.data for line in preview.buttons for b in line if b.label == "Import")
     assert data is not None
     await bot.say("/start", user=OTHER)
     await bot._settle(
@@ -349,3 +368,43 @@ async def test_someone_elses_import_button_does_nothing(bot: BotHarness) -> None
     )
     assert await stored_sets(bot) == [] and await stored_sets(bot, OTHER) == []
     assert await pending_count(bot) == 1
+
+
+async def test_other_exercises_are_kept_shown_in_history_and_deleted_with_the_rest(
+    bot: BotHarness,
+) -> None:
+    await bot.send_file("strong.csv", sample("strong_comma.csv"))
+    await bot.press("Map: Bench Press (Barbell)")
+    asked = bot.emulator.messages(LIFTER)[-1]
+    assert asked.text == (
+        "Which of my exercises is Bench Press (Barbell)? Its sets will count as that exercise."
+    )
+    assert "Chest-supported row" in asked.labels and "Keep it as it is" in asked.labels
+    await bot.press("Keep it as it is")
+    assert "Bench Press (Barbell): 2 sets" in (bot.emulator.messages(LIFTER)[-1].text or "")
+    await bot.press("Import")
+    history = texts(await bot.say("/history"))
+    assert "Mon 15 Jan 2024 · Upper Back A (imported)" in history
+    assert "Bench Press (Barbell), kg: 60x5" in history  # the lifter's unit is lb
+    assert {s.exercise_key for s in await stored_sets(bot)} == {
+        "barbell_row",
+        "face_pull",
+        "cable_row",
+    }
+    await bot.say("/deletemydata")
+    await bot.press("Delete everything")
+    async with bot.db.transaction() as session:
+        assert (await session.scalars(select(OtherSet))).all() == []
+
+
+async def test_a_name_mapped_from_the_preview_imports_as_that_lift(bot: BotHarness) -> None:
+    await bot.send_file("strong.csv", sample("strong_comma.csv"))
+    await bot.press("Map: Bench Press (Barbell)")
+    await bot.press("Chest-supported row")
+    preview = bot.emulator.messages(LIFTER)[-1]
+    assert "Chest-supported row: 2 sets" in (preview.text or "")
+    assert "Bench Press" not in (preview.text or "")
+    assert preview.labels == ["Import", "Cancel"]
+    await bot.press("Import")
+    mapped = [s for s in await stored_sets(bot) if s.exercise_key == "chest_supported_row"]
+    assert [(s.weight, s.unit, s.reps) for s in mapped] == [(60, "kg", 5), (60, "kg", 5)]

@@ -1,6 +1,7 @@
 """bot/coach stays pure: no Telegram, database, network, files or clock."""
 
 import ast
+import importlib.util
 import pkgutil
 from pathlib import Path
 
@@ -70,10 +71,14 @@ def violations(source: str) -> list[str]:
     return found
 
 
-COACH_MODULES = sorted(
-    Path(bot.coach.__path__[0], f"{info.name}.py")
-    for info in pkgutil.iter_modules(bot.coach.__path__)
-)
+def _module_files() -> list[Path]:
+    """Every module of bot.coach, the modules of its packages included."""
+    names = (info.name for info in pkgutil.walk_packages(bot.coach.__path__, "bot.coach."))
+    specs = (importlib.util.find_spec(name) for name in names)
+    return sorted(Path(spec.origin) for spec in specs if spec is not None and spec.origin)
+
+
+COACH_MODULES = _module_files()
 
 
 def test_the_walk_finds_the_coach_modules() -> None:
@@ -81,7 +86,9 @@ def test_the_walk_finds_the_coach_modules() -> None:
     assert {"catalog", "lookup", "parsing", "progression", "timing", "records"} <= names
 
 
-@pytest.mark.parametrize("path", COACH_MODULES, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", COACH_MODULES, ids=lambda p: str(p.relative_to(Path(bot.coach.__path__[0])))
+)
 def test_coach_module_is_pure(path: Path) -> None:
     assert violations(path.read_text(encoding="utf-8")) == []
 

@@ -15,8 +15,10 @@ from bot.coach.timing import (
     local_day,
     mask_of,
     next_due,
+    offset_label,
     parse_clock,
     parse_days,
+    parse_offset,
     parse_schedule,
     parse_zone,
     zone_name,
@@ -428,3 +430,28 @@ def test_day_masks_round_trip() -> None:
     assert days_from_mask(0b1010101) == frozenset({MON, WED, FRI, SUN})
     with pytest.raises(ScheduleError):
         mask_of(frozenset({7}))
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("UTC+01:00", 60),
+        ("+0100", 60),
+        ("GMT-3", -180),
+        ("utc+5:30", 330),
+        ("Z", 0),
+        ("UTC", 0),
+        ("UTC+01:00:30", 60.5),
+    ],
+)
+def test_one_reader_of_utc_offsets_reads_every_style(text: str, minutes: float) -> None:
+    zone = parse_offset(text)
+    assert zone is not None
+    offset = zone.utcoffset(None)
+    assert offset == timedelta(minutes=minutes)
+    assert parse_offset(offset_label(offset)) == zone
+
+
+@pytest.mark.parametrize("text", ["UTC+15", "+01:60", "Berlin", "", "UTC+1x"])
+def test_what_is_no_offset_reads_as_none(text: str) -> None:
+    assert parse_offset(text) is None

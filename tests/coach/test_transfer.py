@@ -23,6 +23,7 @@ from bot.coach.transfer import (
     ImportBatch,
     ImportedSet,
     ImportFormatError,
+    RowProblem,
     export_csv,
     export_strong_csv,
     parse_import,
@@ -196,11 +197,20 @@ def test_the_zone_passed_in_reads_local_times() -> None:
     assert berlin.sets[0].performed_at == datetime(2024, 1, 15, 17, 30, tzinfo=UTC)
 
 
-def test_malformed_sample_names_the_line() -> None:
+def test_a_bad_row_is_skipped_and_named_by_its_line() -> None:
+    batch = parse(read("strong_malformed.csv"))
+    # line 3-4 is one record with a newline in its note
+    assert batch.problems == (RowProblem(5, "Line 5: the weight 'abc' is not a number."),)
+    assert [s.set_number for s in batch.sets if s.exercise_name == BOR] == [1, 2]
+
+
+def test_a_file_of_mostly_bad_rows_fails_naming_the_first() -> None:
+    bad = [strong_row(weight="abc"), strong_row(reps="x")]
     with pytest.raises(ImportFormatError) as caught:
-        parse(read("strong_malformed.csv"))
-    assert caught.value.line == 5  # line 3-4 is one record with a newline in its note
-    assert caught.value.message == "Line 5: the weight 'abc' is not a number."
+        parse(strong(*bad))
+    assert caught.value.line == 3
+    assert caught.value.message.startswith("I couldn't read 2 of the 3 rows")
+    assert "Line 3: the weight 'abc' is not a number." in caught.value.message
     assert str(caught.value) == caught.value.message
     assert isinstance(caught.value, ValueError)
 
@@ -260,12 +270,25 @@ def strong(*rows: str) -> str:
     return "\n".join((STRONG_HEADER, GOOD, *rows)) + "\n"
 
 
-ERRORS = [
+FILE_ERRORS = [
     ("", None, "The file is empty."),
     ("  \n\n \r\n", None, "The file is empty."),
     ("\ufeff", None, "The file is empty."),
     ("hello,world\n1,2\n", 1, "This doesn't look like a Strong or Hevy export"),
     ("Date,Exercise,Reps\n", 1, "This doesn't look like a Strong or Hevy export"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), FILE_ERRORS)
+def test_file_errors(text: str, line: int | None, fragment: str) -> None:
+    with pytest.raises(ImportFormatError) as caught:
+        parse(text)
+    assert caught.value.line == line
+    assert fragment in caught.value.message
+    assert len(caught.value.message) < 400
+
+
+ROW_ERRORS = [
     (strong("2024-01-15 18:30:00,A,1h,Face Pull,1,20"), 3, "expected 12 columns but found 6"),
     (strong(strong_row(date="15/01/2024")), 3, "the date '15/01/2024' is not a date"),
     (strong(strong_row(date="2024-02-30 10:00:00")), 3, "is not a date"),
@@ -278,7 +301,7 @@ ERRORS = [
     (strong(strong_row(weight="1000.01")), 3, "out of range (0 to 1000 kg)"),
     (strong(strong_row(weight="٣")), 3, "is not a number"),
     (strong(strong_row(weight="20,5")), 3, "is not a number"),  # decimal comma needs ';'
-    (strong(strong_row(reps="101")), 3, "the number of reps '101' is out of range (0 to 100)"),
+    (strong(strong_row(reps="501")), 3, "the number of reps '501' is out of range (0 to 500)"),
     (strong(strong_row(reps="-1")), 3, "out of range"),
     (strong(strong_row(reps="8.5")), 3, "the number of reps '8.5' is not a whole number"),
     (strong(strong_row(set_order="X")), 3, "the set order 'X' is not a set number"),
@@ -289,23 +312,21 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "fragment"), ERRORS)
-def test_errors_name_the_line(text: str, line: int | None, fragment: str) -> None:
-    with pytest.raises(ImportFormatError) as caught:
-        parse(text)
-    assert caught.value.line == line
-    assert fragment in caught.value.message
-    if line is not None and line > 1:
-        assert caught.value.message.startswith(f"Line {line}: ")
-    assert len(caught.value.message) < 400
+@pytest.mark.parametrize(("text", "line", "fragment"), ROW_ERRORS)
+def test_row_errors_skip_the_row_and_name_its_line(text: str, line: int, fragment: str) -> None:
+    batch = parse(text)
+    (problem,) = batch.problems
+    assert problem.line == line
+    assert fragment in problem.message
+    assert problem.message.startswith(f"Line {line}: ")
+    assert len(problem.message) < 400
+    assert len(batch.sets) == text.count(GOOD)
 
 
 def test_weight_limits_depend_on_the_unit() -> None:
     assert parse(strong(strong_row(weight="2200")), Unit.LB).sets[1].weight == 2200
-    with pytest.raises(ImportFormatError, match="0 to 2200 lb"):
-        parse(strong(strong_row(weight="2200.5")), Unit.LB)
-    with pytest.raises(ImportFormatError, match="0 to 1000 kg"):
-        parse(strong(strong_row(weight="2200")), Unit.KG)
+    assert "0 to 2200 lb" in parse(strong(strong_row(weight="2200.5")), Unit.LB).problems[0].message
+    assert "0 to 1000 kg" in parse(strong(strong_row(weight="2200")), Unit.KG).problems[0].message
 
 
 def test_too_many_rows() -> None:
@@ -316,18 +337,22 @@ def test_too_many_rows() -> None:
     assert caught.value.line == 4
 
 
-def test_empty_weight_is_bodyweight_and_cardio_rows_are_skipped() -> None:
+def test_empty_weight_is_bodyweight_and_cardio_rows_and_placeholders_are_skipped() -> None:
     batch = parse(
         strong(
             strong_row(weight=""),
             strong_row(reps="", distance="3.1"),
             strong_row(reps="0", seconds="60"),
             strong_row(reps="0"),
+            strong_row(weight="0", reps="0"),  # an empty placeholder row, 0 lb x 0
+            strong_row(weight="", reps=""),
+            strong_row(set_order="Rest Timer", weight="", reps="", seconds="90"),
         )
     )
     assert [s.weight for s in batch.sets] == [20, 0, 20]
     assert [s.reps for s in batch.sets] == [15, 15, 0]
-    assert batch.skipped_rows == 2
+    assert batch.skipped_rows == 5
+    assert batch.problems == ()
 
 
 def test_rir_from_rpe_is_floored_and_clamped() -> None:

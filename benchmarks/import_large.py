@@ -1,0 +1,142 @@
+"""A 10 MB, 100,000-row import: peak memory, the longest transaction, other lifters' wait.
+
+The file is the real Hevy excerpt in tests/data/exports repeated with its dates moved
+back a week per copy, so every row is a distinct set. `--all-match` keeps only rows of
+lifts we coach, so every row is written (the worst case for the database). Run:
+
+    python -m benchmarks.import_large [--all-match] [--memory] [--url DATABASE_URL]
+
+It previews and imports the file through TransferService on a fresh database while
+another lifter's one-row transaction runs every 20 ms, and prints: rows, bytes, sets
+written, time, peak traced memory (with --memory) of the preview and the import, the longest
+transaction (on SQLite each holds the write lock from BEGIN IMMEDIATE to COMMIT), and
+the longest wait of the other lifter's transactions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import datetime as dt
+import io
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.coach.transfer import exercise_key_for
+from bot.db.engine import Database
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import User, WorkoutSet
+from bot.db.users import ensure_user
+from bot.services import transfer
+
+SOURCE = Path(__file__).parents[1] / "tests" / "data" / "exports" / "hevy_kg_day_month.csv"
+ROWS = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 100_000
+LIFTER, OTHER = 1, 2
+
+
+def build(all_match: bool) -> bytes:
+    rows = list(csv.reader(io.StringIO(SOURCE.read_text(encoding="utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    if all_match:
+        body = [r for r in body if exercise_key_for(r[4]) is not None]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    written, week = 0, 0
+    while written < ROWS:
+        for row in body[: ROWS - written]:
+            moved = list(row)
+            for index in (1, 2):
+                when = dt.datetime.strptime(row[index], "%d %b %Y, %H:%M")
+                moved[index] = (when - dt.timedelta(weeks=week)).strftime("%d %b %Y, %H:%M")
+            writer.writerow(moved)
+        written += min(len(body), ROWS - written)
+        week += 1
+    return out.getvalue().encode()
+
+
+class Timed(Database):
+    """A Database that records how long each transaction lasted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.durations: list[tuple[float, str]] = []
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator:  # type: ignore[override]
+        caller = sys._getframe(2).f_code.co_name
+        async with super().transaction() as session:
+            started = time.perf_counter()
+            yield session
+        self.durations.append((time.perf_counter() - started, caller))
+
+
+async def other_lifter(db: Database, stop: asyncio.Event, waits: list[float]) -> None:
+    while not stop.is_set():
+        asked = time.perf_counter()
+        async with db.transaction() as session:
+            waits.append(time.perf_counter() - asked)
+            user = await session.get(User, OTHER)
+            assert user is not None
+            user.first_name = f"Other {len(waits)}"
+        await asyncio.sleep(0.02)
+
+
+async def main(all_match: bool, url: str, memory: bool) -> None:
+    content = build(all_match)
+    db = Timed.from_url(url)
+    await upgrade_to_head(db.engine)
+    clock = Clock()
+    async with db.transaction() as session:
+        for user in (LIFTER, OTHER):
+            await ensure_user(session, user, "Lifter", clock.now())
+    service = transfer.TransferService(db, clock)
+    stop, waits = asyncio.Event(), []
+    probe = asyncio.create_task(other_lifter(db, stop, waits))
+    if memory:
+        tracemalloc.start()
+    started = time.perf_counter()
+    preview = await service.preview(LIFTER, "Lifter", "big.csv", "text/csv", content)
+    preview_peak = tracemalloc.get_traced_memory()[1]
+    previewed = time.perf_counter()
+    tracemalloc.reset_peak()
+    db.durations = []
+    reply = await service.confirm(LIFTER, transfer.digest(content))
+    import_peak = tracemalloc.get_traced_memory()[1]
+    done = time.perf_counter()
+    tracemalloc.stop()
+    stop.set()
+    await probe
+    async with db.transaction() as session:
+        stored = len((await session.scalars(select(WorkoutSet.id))).all())
+    await db.dispose()
+    print(f"file: {ROWS} rows, {len(content) / 1e6:.1f} MB; sets written: {stored}")
+    print(f"preview: {previewed - started:.1f} s, peak traced memory {preview_peak / 1e6:.1f} MB")
+    print(f"import: {done - previewed:.1f} s, peak traced memory {import_peak / 1e6:.1f} MB")
+    slowest = sorted(db.durations)[-5:]
+    print(f"transactions during the import: {len(db.durations)}, slowest (ms):", end=" ")
+    print(", ".join(f"{d * 1000:.0f} ({caller})" for d, caller in slowest))
+    print(f"other lifter: {len(waits)} transactions, longest wait {max(waits) * 1000:.0f} ms")
+    print(preview.replies[0].text.splitlines()[0], "/", reply.replies[0].text.splitlines()[0])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--all-match", action="store_true")
+    parser.add_argument("--url", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--memory", action="store_true", help="trace memory (about 3x slower)")
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.url or f"sqlite+aiosqlite:///{folder}/import.db"
+        asyncio.run(main(args.all_match, url, args.memory))
