@@ -109,7 +109,13 @@ SCHEDULE: tuple[Form, ...] = (
     (literal("w"), ID),
 )
 HISTORY: tuple[Form, ...] = ((ID, Whole(0, 2**31 - 1), Word(r"([a-z][a-z0-9_]{0,39})?")),)
-TRANSFER: tuple[Form, ...] = ((ID, literal("ok"), Word(r"[0-9a-f]{16}")), (ID, literal("no")))
+TRANSFER: tuple[Form, ...] = (
+    (ID, literal("ok"), Word(r"[0-9a-f]{16}")),
+    (ID, literal("no")),
+    (ID, literal("map"), Whole(0, 99)),
+    (ID, literal("to"), Whole(0, 99), KEY),
+    (ID, literal("back")),
+)
 PRIVACY: tuple[Form, ...] = ((ID, literal("yes")), (ID, literal("no")))
 HOWTO: tuple[Form, ...] = ((KEY,),)
 
