@@ -25,6 +25,7 @@ from bot.coach.transfer import (
     ImportFormatError,
     RowProblem,
     export_csv,
+    exercise_key_for,
     export_strong_csv,
     parse_import,
 )
@@ -700,3 +701,24 @@ def test_guard_round_trips_any_text(note: str) -> None:
     got = parse(export_csv([item], UTC)).sets[0]
     assert got.notes == note
     assert got.workout_name == note
+
+
+# Names from real Strong and Hevy exports (tests/data/exports/SOURCES.md and issue 16):
+# equipment in the name decides, and a lift we don't coach stays its own history (None).
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Bent Over Row (Barbell)", "barbell_row"),
+        ("Bent Over Row (Dumbbell)", None),
+        ("Dumbbell Bent Over Row", None),
+        ("Seated Row (Machine)", None),
+        ("Seated Cable Row - V Grip (Cable)", "cable_row"),
+        ("Single Arm Cable Row", None),
+        ("Sumo Deadlift (Barbell)", None),
+        ("Deadlift (Barbell)", "deadlift"),
+        ("Renegade Row (Dumbbell)", None),
+        ("Face Pull (Cable)", "face_pull"),
+    ],
+)
+def test_export_names_land_on_the_right_lift_or_none(name: str, key: str | None) -> None:
+    assert exercise_key_for(name) == key
