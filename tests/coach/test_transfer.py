@@ -24,8 +24,8 @@ from bot.coach.transfer import (
     ImportedSet,
     ImportFormatError,
     RowProblem,
-    export_csv,
     exercise_key_for,
+    export_csv,
     export_strong_csv,
     parse_import,
 )
