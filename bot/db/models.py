@@ -92,7 +92,7 @@ class PlanSlot(Base):
 class Workout(Base):
     """One session, and while active the lifter's exact place in it.
 
-    The position (`current_index`, `current_set`, `awaiting`, pending values) lives here,
+    The position (`current_index`, `current_set`, `awaiting`, `pending_reps`) lives here,
     not in memory, so a restart or another worker continues where the lifter was.
     """
 
@@ -109,8 +109,6 @@ class Workout(Base):
     current_set: Mapped[int] = mapped_column(SmallInteger, default=1)
     awaiting: Mapped[str] = mapped_column(String(16), default="reps")
     pending_reps: Mapped[int | None] = mapped_column(SmallInteger, default=None)
-    pending_weight: Mapped[Decimal | None] = mapped_column(Weight, default=None)
-    pending_unit: Mapped[str | None] = mapped_column(String(2), default=None)
     import_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __table_args__ = (
@@ -209,8 +207,8 @@ class ExerciseLoad(Base):
     weight: Mapped[Decimal] = mapped_column(Weight)
     unit: Mapped[str] = mapped_column(String(2))
     target_reps: Mapped[int] = mapped_column(SmallInteger)
+    # The load was just raised: a set short of the range on it takes weight off.
     after_increase: Mapped[bool] = mapped_column(Boolean, default=False)
-    reason: Mapped[str] = mapped_column(String(160), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(Instant)
 
 

@@ -81,6 +81,8 @@ _LIFTER_STATE = (
     .join(UserSettings, UserSettings.user_id == User.id)
     .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+    .outerjoin(RestTimer, RestTimer.user_id == User.id)
+    .add_columns(RestTimer.user_id.is_not(None))
     .where(User.id == bindparam("user_id"))
     .order_by(WorkoutExercise.position)
     .with_for_update(of=UserSettings)
@@ -95,6 +97,7 @@ class LifterState:
     settings: UserSettings
     workout: Workout | None = None
     exercises: list[WorkoutExercise] = field(default_factory=list)
+    resting: bool = False  # a rest timer runs
 
 
 async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
@@ -108,8 +111,9 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _ = rows[0]
-    return LifterState(user, settings, workout, [row[3] for row in rows if row[3] is not None])
+    user, settings, workout, _, resting = rows[0]
+    exercises = [row[3] for row in rows if row[3] is not None]
+    return LifterState(user, settings, workout, exercises, bool(resting))
 
 
 _NEW_WORKOUT = (
@@ -146,39 +150,39 @@ async def create_workout(
     )
 
 
-async def workout_sets(session: AsyncSession, workout_id: int) -> list[WorkoutSet]:
-    """Every set of one workout, in the order lifted."""
-    query = select(WorkoutSet).where(WorkoutSet.workout_id == workout_id).order_by(WorkoutSet.id)
-    return list((await session.scalars(query)).all())
+class WorkoutSetRow(Protocol):
+    """A set's place in its workout and what was lifted: a plain row, read every step."""
+
+    workout_exercise_id: int | None
+    exercise_key: str
+    set_number: int
+    weight: Decimal
+    unit: str
+    reps: int
+    rir: int | None
+    warmup: bool
 
 
-async def last_set(session: AsyncSession, workout_id: int) -> WorkoutSet | None:
-    """The most recent set of a workout (for /undo)."""
-    query = (
-        select(WorkoutSet)
-        .where(WorkoutSet.workout_id == workout_id)
-        .order_by(WorkoutSet.id.desc())
-        .limit(1)
+_WORKOUT_SET_ROWS = (
+    select(
+        WorkoutSet.workout_exercise_id,
+        WorkoutSet.exercise_key,
+        WorkoutSet.set_number,
+        WorkoutSet.weight,
+        WorkoutSet.unit,
+        WorkoutSet.reps,
+        WorkoutSet.rir,
+        WorkoutSet.warmup,
     )
-    return (await session.scalars(query)).first()
-
-
-_LAST_LIFTED = (
-    select(WorkoutSet)
-    .where(
-        WorkoutSet.user_id == bindparam("user_id"),
-        WorkoutSet.exercise_key == bindparam("exercise_key"),
-        WorkoutSet.warmup.is_(False),
-    )
-    .order_by(WorkoutSet.performed_at.desc(), WorkoutSet.id.desc())
-    .limit(1)
+    .where(WorkoutSet.workout_id == bindparam("workout_id"))
+    .order_by(WorkoutSet.id)
 )
 
 
-async def last_lifted(session: AsyncSession, user_id: int, exercise_key: str) -> WorkoutSet | None:
-    """The user's latest working set of an exercise, in any workout."""
-    found = await session.scalars(_LAST_LIFTED, {"user_id": user_id, "exercise_key": exercise_key})
-    return found.first()
+async def workout_set_rows(session: AsyncSession, workout_id: int) -> Sequence[WorkoutSetRow]:
+    """The sets of one workout in the order lifted, as plain rows (no entities to track)."""
+    with session.no_autoflush:
+        return (await session.execute(_WORKOUT_SET_ROWS, {"workout_id": workout_id})).all()
 
 
 async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
@@ -190,7 +194,7 @@ async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
 @functools.cache
 def _load_upsert(dialect: str) -> Executable:
     statement = insert_into(dialect, ExerciseLoad)
-    replaced = ("weight", "unit", "target_reps", "after_increase", "reason", "updated_at")
+    replaced = ("weight", "unit", "target_reps", "after_increase", "updated_at")
     return statement.on_conflict_do_update(
         index_elements=[ExerciseLoad.user_id, ExerciseLoad.exercise_key],
         set_={column: statement.excluded[column] for column in replaced},
@@ -209,7 +213,6 @@ async def save_loads(session: AsyncSession, loads: Sequence[ExerciseLoad]) -> No
             "unit": load.unit,
             "target_reps": load.target_reps,
             "after_increase": bool(load.after_increase),
-            "reason": load.reason or "",
             "updated_at": load.updated_at,
         }
         for load in loads

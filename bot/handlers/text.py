@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
-from telegram.ext import ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.handlers.workout import deliver, lifter, service
+from bot.context import CoachContext
+from bot.handlers.workout import lifter, service
 
-TextInput = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
+TextInput = Callable[[Update, CoachContext, str], Awaitable[None]]
 
 
 def build_text_router(pending: Mapping[str, TextInput]) -> MessageHandler:
@@ -19,13 +20,11 @@ def build_text_router(pending: Mapping[str, TextInput]) -> MessageHandler:
     in `user_settings.pending_input` and register the function that reads the answer.
     """
 
-    async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def route(update: Update, context: CoachContext) -> None:
         assert update.effective_message is not None
         text = update.effective_message.text or ""
-        outcome, question = await service(context).on_text(lifter(update), text)
+        question = await service(context).on_text(lifter(update), text)
         if question is not None and question in pending:
             await pending[question](update, context, text)
-            return
-        await deliver(update, context, outcome)
 
     return MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, route)
