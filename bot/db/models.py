@@ -63,7 +63,7 @@ class UserSettings(Base):
     schedule_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     # What free text the bot expects outside a workout (e.g. "schedule_time"), if anything.
     pending_input: Mapped[str | None] = mapped_column(String(32), default=None)
-    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=False)  # offered, not imposed
     weekly_summary_day: Mapped[int] = mapped_column(SmallInteger, default=6)
     weekly_summary_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(19, 0))
     # /schedule answers given so far (days, then time), kept until the zone completes them.

@@ -25,7 +25,7 @@ def service(context: CoachContext) -> ScheduleService:
     return ScheduleService(svc.db, svc.clock)
 
 
-async def _apply(update: Update, context: CoachContext, answer: ScheduleAnswer) -> None:
+async def apply_answer(update: Update, context: CoachContext, answer: ScheduleAnswer) -> None:
     """Wake up in time for the lifter's next reminder if the schedule changed, then reply."""
     if answer.rearm:
         arm(context.application, lifter(update).user_id, answer.wake_at)
@@ -37,7 +37,7 @@ async def _apply(update: Update, context: CoachContext, answer: ScheduleAnswer) 
 async def schedule_command(update: Update, context: CoachContext) -> None:
     """`/schedule` (the picker), `/schedule off`, `/schedule summary ...`, or one line."""
     text = " ".join(context.args or [])
-    await _apply(update, context, await service(context).command(lifter(update), text))
+    await apply_answer(update, context, await service(context).command(lifter(update), text))
 
 
 async def on_button(update: Update, context: CoachContext) -> None:
@@ -54,17 +54,17 @@ async def on_button(update: Update, context: CoachContext) -> None:
     if action == "w" and not args:
         await workout_service(context).start(me)
         return
-    await _apply(update, context, await service(context).button(me, action, args))
+    await apply_answer(update, context, await service(context).button(me, action, args))
 
 
 async def answer_time(update: Update, context: CoachContext, text: str) -> None:
     """A typed answer to "what time?"."""
-    await _apply(update, context, await service(context).answer_time(lifter(update), text))
+    await apply_answer(update, context, await service(context).answer_time(lifter(update), text))
 
 
 async def answer_zone(update: Update, context: CoachContext, text: str) -> None:
     """A typed answer to "which time zone?"."""
-    await _apply(update, context, await service(context).answer_zone(lifter(update), text))
+    await apply_answer(update, context, await service(context).answer_zone(lifter(update), text))
 
 
 # The questions /schedule asks, for the free-text router.

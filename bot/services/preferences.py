@@ -22,3 +22,10 @@ def zone_of(settings: UserSettings | None) -> dt.tzinfo:
 def unit_of(settings: UserSettings | None) -> Unit:
     """The lifter's unit (lb for someone the bot has never met)."""
     return Unit(settings.unit) if settings is not None else Unit.LB
+
+
+def forget_drafts(settings: UserSettings) -> None:
+    """Forget the question the lifter owed an answer to, and its half-given answers."""
+    settings.pending_input = None
+    settings.schedule_draft_days = None
+    settings.schedule_draft_time = None

@@ -35,7 +35,7 @@ from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, Workout
 from bot.db.users import create_user, refresh_name
 from bot.replies import Outcome
 from bot.services.ports import Effects
-from bot.services.preferences import zone_of
+from bot.services.preferences import forget_drafts, zone_of
 from bot.texts import common as common_texts
 from bot.texts import workout as texts
 
@@ -550,13 +550,6 @@ class WorkoutService:
             else:
                 outcome = await self._step(loaded, lifter, ws.Cancel())
         await self._done(lifter.user_id, outcome)
-
-
-def forget_drafts(settings: UserSettings) -> None:
-    """Forget the question the lifter owed an answer to, and its half-given answers."""
-    settings.pending_input = None
-    settings.schedule_draft_days = None
-    settings.schedule_draft_time = None
 
 
 def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""/settings and its buttons: adapters between Telegram and SettingsService."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.coach.units import parse_unit
+from bot.context import CoachContext, services
+from bot.handlers.respond import acknowledge, show
+from bot.handlers.schedule import apply_answer
+from bot.handlers.schedule import service as schedule_service
+from bot.handlers.text import TextInput
+from bot.handlers.workout import lifter, private_only
+from bot.services.schedule import ASK_SETTINGS_ZONE
+from bot.services.settings import PREFIX, SettingsAnswer, SettingsService
+from bot.texts import common as common_texts
+
+
+def service(context: CoachContext) -> SettingsService:
+    svc = services(context)
+    return SettingsService(svc.db, svc.clock)
+
+
+async def _show(update: Update, context: CoachContext, answer: SettingsAnswer) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert chat is not None
+    await show(context.bot, chat.id, query if answer.in_place else None, answer.reply)
+
+
+async def settings_command(update: Update, context: CoachContext) -> None:
+    """Units, time zone and reminders, with a button for each."""
+    await _show(update, context, await service(context).show(lifter(update)))
+
+
+async def on_button(update: Update, context: CoachContext) -> None:
+    """A /settings button; only its owner may press it."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    me = lifter(update)
+    if len(parts) < 3 or parts[2] != str(me.user_id):
+        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+        return
+    await acknowledge(query)
+    unit = parse_unit(parts[3]) if parts[1] == "u" and len(parts) == 4 else None
+    if unit is not None:
+        await _show(update, context, await service(context).set_unit(me, unit))
+    elif parts[1] == "z" and len(parts) == 3:
+        await apply_answer(update, context, await schedule_service(context).ask_zone_change(me))
+    else:
+        await acknowledge(query, common_texts.STALE_BUTTON)
+
+
+async def answer_zone(update: Update, context: CoachContext, text: str) -> None:
+    """A typed answer to /settings' "which time zone?"."""
+    answer = await schedule_service(context).answer_zone_change(lifter(update), text)
+    await apply_answer(update, context, answer)
+
+
+# The question /settings asks, for the free-text router.
+SETTINGS_ANSWERS: dict[str, TextInput] = {ASK_SETTINGS_ZONE: answer_zone}
+
+
+def build_settings_handlers() -> list[BaseHandler]:
+    """/settings in private chats (a polite no in groups) and its buttons."""
+    return [
+        CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("settings", private_only),
+        CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
+    ]
