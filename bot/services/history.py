@@ -17,6 +17,7 @@ from bot.charts import MIN_POINTS, ProgressPoint, render_progress_chart
 from bot.clock import Clock
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
+from bot.coach.progression import LoadSteps, round_load
 from bot.coach.records import epley, personal_records
 from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
@@ -84,24 +85,23 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
 # -- history pages ---------------------------------------------------------------------
 
 
-def set_text(logged: WorkoutSet) -> str:
-    """'235x6 @2', with '(warm-up)' for a warm-up set."""
-    text = f"{number_text(logged.weight)}x{logged.reps}"
+def set_text(logged: WorkoutSet, unit: Unit) -> str:
+    """'235x6 @2', with '(warm-up)' for a warm-up set. A set lifted in the other unit is
+    shown in `unit`, rounded to a loadable weight, with what was lifted: '130x5 (60 kg)'."""
+    weight, lifted = logged.weight, ""
+    if logged.unit != unit.value:
+        step = LoadSteps.defaults(unit).plate_step
+        weight = round_load(convert(logged.weight, Unit(logged.unit), unit), step)
+        lifted = f" ({format_weight(logged.weight, Unit(logged.unit))})"
+    text = f"{number_text(weight)}x{logged.reps}{lifted}"
     if logged.rir is not None:
         text += f" @{logged.rir}"
     return text + (texts.WARMUP if logged.warmup else "")
 
 
-def sets_lines(label: str, sets: Sequence[WorkoutSet], unit: Unit) -> list[str]:
-    """'Deadlift: 225x6 @2, 235x5 @2'; sets in another unit go on their own line, labelled."""
-    by_unit: dict[str, list[WorkoutSet]] = {}
-    for logged in sets:
-        by_unit.setdefault(logged.unit, []).append(logged)
-    lines = []
-    for stored_unit, group in by_unit.items():
-        shown = label if stored_unit == unit.value else f"{label}, {stored_unit}"
-        lines.append(f"{shown}: " + ", ".join(set_text(s) for s in group))
-    return lines
+def sets_line(label: str, sets: Sequence[WorkoutSet], unit: Unit) -> str:
+    """'Deadlift: 225x6 @2, 235x5 @2': one line per exercise, in the lifter's unit."""
+    return f"{label}: " + ", ".join(set_text(s, unit) for s in sets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +175,7 @@ class HistoryService:
             title = texts.HISTORY_TITLE
         else:
             blocks = [
-                "\n".join(
-                    sets_lines(day_text(local_day(w.started_at, zone)), by_workout[w.id], unit)
-                )
+                sets_line(day_text(local_day(w.started_at, zone)), by_workout[w.id], unit)
                 for w in shown
             ]
             title = texts.HISTORY_EXERCISE_TITLE.format(name=exercise_name(exercise_key))
@@ -203,7 +201,7 @@ class HistoryService:
         for logged in sets:
             by_exercise.setdefault(logged.exercise_key, []).append(logged)
         for key, group in by_exercise.items():
-            lines += sets_lines(exercise_name(key), group, unit)
+            lines.append(sets_line(exercise_name(key), group, unit))
         return "\n".join(lines)
 
     @staticmethod

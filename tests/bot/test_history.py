@@ -191,3 +191,20 @@ async def test_warm_ups_never_make_a_record_or_a_chart_point(bot: BotHarness) ->
 async def test_data_commands_stay_private_in_groups(bot: BotHarness) -> None:
     reply = await bot.say("/history", chat_id=-100200)
     assert "message me directly" in texts(reply)
+
+
+async def test_history_keeps_one_line_per_exercise_across_units(bot: BotHarness) -> None:
+    """A lifter who switched from lb to kg sees each workout in kg, on one line."""
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("225x6 @2")
+    await bot.say("/done")
+    await bot.say("/units kg")
+    reply = texts(await bot.say("/workout"))
+    assert "Today: 107.5 kg" in reply  # 235 lb on 2.5 kg plates
+    await bot.say("6 @2")
+    await bot.say("/done")
+    history = texts(await bot.say("/history"))
+    assert "Deadlift: 102.5x6 (225 lb) @2" in history
+    assert "Deadlift: 107.5x6 @2" in history
+    assert ", lb" not in history
