@@ -19,8 +19,8 @@ from bot.handlers.errors import log_polling_error, on_error
 from bot.handlers.guard import build_fallback_handlers, build_guard
 from bot.handlers.plan import build_plan_handlers
 from bot.handlers.reference import build_reference_handlers
-from bot.handlers.schedule import SCHEDULE_ANSWERS, build_schedule_handlers
-from bot.handlers.settings import SETTINGS_ANSWERS, build_settings_handlers
+from bot.handlers.schedule import build_schedule_handlers
+from bot.handlers.settings import build_settings_handlers
 from bot.handlers.start import build_start_handlers, build_unknown_command_handler
 from bot.handlers.text import build_text_router
 from bot.handlers.workout import build_workout_handlers
@@ -94,7 +94,7 @@ def build_application(
     app.add_handlers(build_data_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_schedule_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_settings_handlers(), group=MAIN_GROUP)
-    app.add_handler(build_text_router({**SCHEDULE_ANSWERS, **SETTINGS_ANSWERS}), group=MAIN_GROUP)
+    app.add_handler(build_text_router(), group=MAIN_GROUP)
     app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # catch-alls stay last
     app.add_handlers(build_fallback_handlers(), group=MAIN_GROUP)
     app.add_error_handler(on_error)

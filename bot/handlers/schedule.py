@@ -12,11 +12,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import CoachContext, services
 from bot.handlers.respond import acknowledge, show
-from bot.handlers.text import TextInput
 from bot.handlers.workout import lifter, private_only
 from bot.handlers.workout import service as workout_service
 from bot.scheduling.dispatcher import arm
-from bot.services.schedule import ASK_TIME, ASK_ZONE, PREFIX, ScheduleAnswer, ScheduleService
+from bot.services.schedule import PREFIX, ScheduleAnswer, ScheduleService
 from bot.texts import common as common_texts
 
 
@@ -55,20 +54,6 @@ async def on_button(update: Update, context: CoachContext) -> None:
         await workout_service(context).start(me)
         return
     await apply_answer(update, context, await service(context).button(me, action, args))
-
-
-async def answer_time(update: Update, context: CoachContext, text: str) -> None:
-    """A typed answer to "what time?"."""
-    await apply_answer(update, context, await service(context).answer_time(lifter(update), text))
-
-
-async def answer_zone(update: Update, context: CoachContext, text: str) -> None:
-    """A typed answer to "which time zone?"."""
-    await apply_answer(update, context, await service(context).answer_zone(lifter(update), text))
-
-
-# The questions /schedule asks, for the free-text router.
-SCHEDULE_ANSWERS: dict[str, TextInput] = {ASK_TIME: answer_time, ASK_ZONE: answer_zone}
 
 
 def build_schedule_handlers() -> list[BaseHandler]:

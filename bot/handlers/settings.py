@@ -10,9 +10,7 @@ from bot.context import CoachContext, services
 from bot.handlers.respond import acknowledge, show
 from bot.handlers.schedule import apply_answer
 from bot.handlers.schedule import service as schedule_service
-from bot.handlers.text import TextInput
 from bot.handlers.workout import lifter, private_only
-from bot.services.schedule import ASK_SETTINGS_ZONE
 from bot.services.settings import PREFIX, SettingsAnswer, SettingsService
 from bot.texts import common as common_texts
 
@@ -50,16 +48,6 @@ async def on_button(update: Update, context: CoachContext) -> None:
         await apply_answer(update, context, await schedule_service(context).ask_zone_change(me))
     else:
         await acknowledge(query, common_texts.STALE_BUTTON)
-
-
-async def answer_zone(update: Update, context: CoachContext, text: str) -> None:
-    """A typed answer to /settings' "which time zone?"."""
-    answer = await schedule_service(context).answer_zone_change(lifter(update), text)
-    await apply_answer(update, context, answer)
-
-
-# The question /settings asks, for the free-text router.
-SETTINGS_ANSWERS: dict[str, TextInput] = {ASK_SETTINGS_ZONE: answer_zone}
 
 
 def build_settings_handlers() -> list[BaseHandler]:

@@ -311,10 +311,21 @@ class ScheduleService:
         text = texts.ASK_TIME.format(days=texts.day_names(days_from_mask(mask)))
         return ScheduleAnswer(Reply(text, (tuple(times),)))
 
-    async def answer_time(self, lifter: Lifter, text: str) -> ScheduleAnswer:
-        """The lifter's answer to "what time?"."""
-        async with self.db.transaction() as session:
-            return self._answer_time(await self._load(session, lifter), text)
+    async def answer(
+        self, session: AsyncSession, user: User, settings: UserSettings, text: str
+    ) -> ScheduleAnswer:
+        """A typed answer to the question the lifter owes (`pending_input`), inside the
+        caller's transaction: the text router loaded the lifter already."""
+        loaded = _Loaded(session, user, settings, await session.get(Schedule, user.id))
+        question = settings.pending_input
+        if question == ASK_TIME:
+            return self._answer_time(loaded, text)
+        if question == ASK_ZONE:
+            return self._answer_zone(loaded, text)
+        if question == ASK_SETTINGS_ZONE:
+            return self._answer_zone_change(loaded, text)
+        forget_drafts(settings)
+        return STALE
 
     def _answer_time(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         settings = loaded.settings
@@ -333,11 +344,6 @@ class ScheduleService:
         settings.schedule_draft_time, settings.pending_input = at, ASK_ZONE
         keep = Button(settings.time_zone, f"{PREFIX}:z:{loaded.user.id}")
         return ScheduleAnswer(Reply(texts.ASK_ZONE.format(time=texts.clock(at)), (row(keep),)))
-
-    async def answer_zone(self, lifter: Lifter, text: str) -> ScheduleAnswer:
-        """The lifter's answer to "which time zone?": the schedule is saved."""
-        async with self.db.transaction() as session:
-            return self._answer_zone(await self._load(session, lifter), text)
 
     def _answer_zone(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         settings = loaded.settings
@@ -361,30 +367,24 @@ class ScheduleService:
             loaded.settings.pending_input = ASK_SETTINGS_ZONE
             return ScheduleAnswer(Reply(texts.ASK_NEW_ZONE.format(zone=loaded.settings.time_zone)))
 
-    async def answer_zone_change(self, lifter: Lifter, text: str) -> ScheduleAnswer:
+    def _answer_zone_change(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         """The new zone: reminders and the summary keep their local times in it."""
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
-            settings, schedule = loaded.settings, loaded.schedule
-            if settings.pending_input != ASK_SETTINGS_ZONE:
-                return STALE
-            try:
-                zone = parse_zone(text)
-            except ScheduleError as error:
-                return ScheduleAnswer(Reply(error.message))
-            forget_drafts(settings)
-            settings.time_zone = zone_name(zone)
-            reply = Reply(texts.ZONE_SET.format(zone=settings.time_zone))
-            if schedule is None:
-                return ScheduleAnswer(reply)
-            schedule.time_zone = settings.time_zone
-            if schedule.enabled:
-                days, now = days_from_mask(schedule.days), self.clock.now()
-                schedule.next_due_at = next_due(
-                    days=days, at=schedule.local_time, zone=zone, now=now
-                )
-                schedule.next_summary_at = self._summary_due(settings, zone)
-            return ScheduleAnswer(reply, rearm=True, wake_at=wake_time(schedule))
+        settings, schedule = loaded.settings, loaded.schedule
+        try:
+            zone = parse_zone(text)
+        except ScheduleError as error:
+            return ScheduleAnswer(Reply(error.message))
+        forget_drafts(settings)
+        settings.time_zone = zone_name(zone)
+        reply = Reply(texts.ZONE_SET.format(zone=settings.time_zone))
+        if schedule is None:
+            return ScheduleAnswer(reply)
+        schedule.time_zone = settings.time_zone
+        if schedule.enabled:
+            days, now = days_from_mask(schedule.days), self.clock.now()
+            schedule.next_due_at = next_due(days=days, at=schedule.local_time, zone=zone, now=now)
+            schedule.next_summary_at = self._summary_due(settings, zone)
+        return ScheduleAnswer(reply, rearm=True, wake_at=wake_time(schedule))
 
     # -- what a reminder says --------------------------------------------------------
 

@@ -10,10 +10,10 @@ press of a button changes nothing (`handled_updates`, and buttons name their set
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,15 @@ from bot.coach.transfer import set_fingerprint
 from bot.coach.units import Unit, convert
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, WorkoutExercise, WorkoutSet
+from bot.db.models import (
+    ExerciseLoad,
+    PlanSlot,
+    User,
+    UserSettings,
+    Workout,
+    WorkoutExercise,
+    WorkoutSet,
+)
 from bot.db.users import create_user, refresh_name
 from bot.replies import Outcome
 from bot.services.ports import Effects
@@ -40,6 +48,9 @@ from bot.texts import common as common_texts
 from bot.texts import workout as texts
 
 PREFIX = texts.PREFIX
+T = TypeVar("T")
+# Reads a typed answer to another feature's question, in the caller's transaction.
+PendingAnswer = Callable[[AsyncSession, User, UserSettings, str], Awaitable[T]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,7 @@ class _Loaded:
     """What one update loaded: the lifter's settings, workout rows and its state."""
 
     session: AsyncSession
+    user: User
     settings: UserSettings
     workout: Workout | None = None
     rows: Sequence[WorkoutExercise] = ()
@@ -203,12 +215,12 @@ class WorkoutService:
     async def _load(self, session: AsyncSession, lifter: Lifter) -> _Loaded:
         found = await repo.lifter_state(session, lifter.user_id)
         if found is None:  # first contact: nobody new has a workout
-            _, settings, _ = await create_user(
+            user, settings, _ = await create_user(
                 session, lifter.user_id, lifter.first_name, self.clock.now()
             )
-            return _Loaded(session, settings)
+            return _Loaded(session, user, settings)
         refresh_name(found.user, lifter.first_name)
-        loaded = _Loaded(session, found.settings, found.workout, found.exercises)
+        loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
             sets = await repo.workout_set_rows(session, found.workout.id)
             loaded.state = self._state(loaded, sets, found.resting)
@@ -425,16 +437,17 @@ class WorkoutService:
 
     # -- what the lifter sends -------------------------------------------------------
 
-    async def on_text(self, lifter: Lifter, text: str) -> str | None:
+    async def on_text(self, lifter: Lifter, text: str, pending: PendingAnswer[T]) -> T | None:
         """A free-text message: a set report, reps left, or a starting weight.
 
-        When the lifter owes another feature an answer (`pending_input`), nothing is done
-        here and that question's name is returned for the caller to route the text.
+        When the lifter owes another feature an answer (`pending_input`), `pending` reads
+        the text in this same transaction, and what it returns is for the caller to carry
+        out after the commit.
         """
         async with self.db.transaction() as session:
             loaded = await self._load(session, lifter)
             if loaded.settings.pending_input is not None:
-                return loaded.settings.pending_input
+                return await pending(session, loaded.user, loaded.settings, text)
             if loaded.state is None:
                 outcome = Outcome().say(common_texts.STRAY_TEXT)
             else:
