@@ -1,4 +1,14 @@
-"""Workouts, their exercises and sets, loads for next time, and update idempotency."""
+"""Workouts, their exercises and sets, loads for next time, and update idempotency.
+
+The shapes of a set, and why each differs:
+
+- `models.WorkoutSet`: the stored row, with its idempotency keys (update id, fingerprint).
+- `StoredSet` -> `as_logged` -> `coach.records.LoggedSet`: what records, summaries and
+  charts compare; dated on the lifter's calendar, with no place in a workout.
+- `WorkoutSetRow` -> `coach.session.DoneSet`: what a workout step needs; its place in
+  the workout (exercise, set number) for undo and the position, and no date.
+- `coach.transfer`'s `ImportedSet` / `ExportSet`: the file formats of other apps.
+"""
 
 from __future__ import annotations
 

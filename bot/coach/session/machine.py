@@ -1,508 +1,78 @@
-"""The guided workout as a pure state machine: `step(state, event, now) -> (state, effects)`.
-
-Everything a workout decides lives here; the shell (`bot.services.workout`) only loads a
-`WorkoutState`, turns what the lifter sent into an `Event`, calls `step`, stores the new
-state and carries out the `Effect`s (store or delete a set, start or stop the rest timer,
-store next-time loads, say something). Nothing here reads a clock, a database or Telegram,
-so every transition is a plain function call in the tests.
-
-    begin ──> [START_WEIGHT] ──> REPS ──(no reps-left given)──> RIR ──> set logged
-                                  ^                                       │
-                                  └──── next set / next exercise <────────┘ ... Summary
-
-One workout has one unit (`WorkoutState.unit`, the lifter's): a weight typed in the other
-unit is converted and rounded to something loadable before it is stored or shown.
-
-Events a future message reader produces: `SetReported` carries any number of
-`ReportedSet`s, each with optional weight, unit, reps in reserve or RPE, and a warm-up
-flag; `Undo`, `Skip`, `Finish`, ... are the commands. Messages to the lifter are
-`Say(message)` effects holding data; `bot.texts.workout.render` turns them into English.
-"""
+"""The transitions: `begin`, `step`, and reading typed text into an event."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from decimal import ROUND_FLOOR, Decimal
-from enum import StrEnum
+from dataclasses import replace
+from decimal import Decimal
 
-from bot.coach.catalog import LoadClass, RepRange, get_exercise
+from bot.coach.catalog import get_exercise
 from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
 from bot.coach.plans import default_slot
-from bot.coach.progression import LoadSteps, Suggestion, next_set, round_load, starting_weight
+from bot.coach.progression import next_set, round_load, starting_weight
+from bot.coach.session.effects import (
+    Effect,
+    LogSet,
+    RemoveSet,
+    Say,
+    StartRest,
+    StopRest,
+    StoreLoads,
+)
+from bot.coach.session.events import (
+    At,
+    Cancel,
+    Event,
+    Finish,
+    ReportedSet,
+    RestOver,
+    RirAnswered,
+    SetReported,
+    Skip,
+    StartWeightGiven,
+    Swap,
+    SwapAsked,
+    Undo,
+)
+from bot.coach.session.messages import (
+    AlreadyLogged,
+    AnswerUndone,
+    Cancelled,
+    CheckStartWeight,
+    ExerciseDone,
+    Hint,
+    Logged,
+    Message,
+    NextLoad,
+    NothingToUndo,
+    Question,
+    RestIsOver,
+    Resumed,
+    SetUndone,
+    Skipped,
+    Started,
+    StartWeightSet,
+    Summary,
+    SwapMenu,
+    Swapped,
+    SwapRefused,
+)
+from bot.coach.session.state import (
+    Awaiting,
+    DoneSet,
+    ExerciseState,
+    ExerciseStatus,
+    Load,
+    WorkoutState,
+    WorkoutStatus,
+)
 from bot.coach.units import Unit, convert
 
 # A typed start weight outside [start / 4, start x 8] of the usual first load is asked
 # about before it is taken: "6" sent to "what weight?" is more likely reps than 6 lb.
 _PLAUSIBLE_BELOW = Decimal(4)
 _PLAUSIBLE_ABOVE = Decimal(8)
-_RPE_MAX = Decimal(10)
-
-
-# -- state ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Load:
-    """A weight and its unit."""
-
-    weight: Decimal
-    unit: Unit
-
-
-class Awaiting(StrEnum):
-    """What the bot waits for from the lifter (stored as `workouts.awaiting`)."""
-
-    START_WEIGHT = "start_weight"
-    REPS = "reps"
-    RIR = "rir"
-
-
-class ExerciseStatus(StrEnum):
-    """Where one exercise of the workout stands."""
-
-    PENDING = "pending"
-    ACTIVE = "active"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-
-class WorkoutStatus(StrEnum):
-    """Active until finished (with a summary) or cancelled (sets kept, no summary)."""
-
-    ACTIVE = "active"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseState:
-    """One exercise of the workout: its plan, its status and the load it aims at next.
-
-    `after_jump` says the current target came from adding weight, so a set short of
-    the range right after it takes weight off (progression rule 2).
-    """
-
-    id: int
-    exercise_key: str
-    slot_key: str
-    sets: int
-    rep_range: RepRange
-    rest_seconds: int
-    status: ExerciseStatus = ExerciseStatus.PENDING
-    target: Load | None = None
-    target_reps: int | None = None
-    after_jump: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DoneSet:
-    """A set logged in this workout, in the workout's unit.
-
-    Why not `records.LoggedSet`: that one is dated on the lifter's calendar for history
-    and records; this one knows its place in the workout (exercise id, set number), which
-    undo and the position need. `bot.db.workouts.as_logged` turns a stored set into the
-    former; the database row (`WorkoutSet`) holds both plus idempotency keys.
-    """
-
-    exercise_id: int
-    exercise_key: str
-    number: int
-    weight: Decimal
-    unit: Unit
-    reps: int
-    rir: int | None = None
-    warmup: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class WorkoutState:
-    """An active workout: its exercises, where the lifter is, and the sets so far.
-
-    `index` points at the ACTIVE exercise; the set being asked for is the number after
-    the sets already logged for it (`set_number`), so the position can't drift from the
-    sets. `pending_reps` is set exactly when awaiting RIR. `resting` says a rest timer runs.
-    """
-
-    exercises: tuple[ExerciseState, ...]
-    unit: Unit
-    steps: LoadSteps
-    index: int = 0
-    awaiting: Awaiting = Awaiting.REPS
-    pending_reps: int | None = None
-    sets: tuple[DoneSet, ...] = ()
-    resting: bool = False
-    status: WorkoutStatus = WorkoutStatus.ACTIVE
-
-    @property
-    def current(self) -> ExerciseState:
-        return self.exercises[self.index]
-
-    def sets_of(self, exercise_id: int) -> tuple[DoneSet, ...]:
-        return tuple(s for s in self.sets if s.exercise_id == exercise_id)
-
-    @property
-    def set_number(self) -> int:
-        """The number the next set of the current exercise is stored under."""
-        return len(self.sets_of(self.current.id)) + 1
-
-    @property
-    def working_number(self) -> int:
-        """The working set asked for next (warm-ups don't count): "Set 2 of 3"."""
-        return sum(1 for s in self.sets_of(self.current.id) if not s.warmup) + 1
-
-    def step_for(self, exercise: ExerciseState) -> Decimal:
-        """The smallest load change of an exercise, in the workout's unit."""
-        cable = get_exercise(exercise.exercise_key).load_class is LoadClass.CABLE
-        return self.steps.cable_step if cable else self.steps.plate_step
-
-
-# -- events --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class At:
-    """Which question a button answers; a press whose question has passed changes nothing."""
-
-    exercise_id: int
-    set_number: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReportedSet:
-    """One set as read from the lifter: reps, and whatever else they said.
-
-    No weight means the target load. No unit means the workout's. `rpe` is kept as said
-    (RPE 8 = 2 reps left); `rir` wins when both are given.
-    """
-
-    reps: int
-    weight: Decimal | None = None
-    unit: Unit | None = None
-    rir: int | None = None
-    rpe: Decimal | None = None
-    warmup: bool = False
-
-    @property
-    def reps_in_reserve(self) -> int | None:
-        if self.rir is not None:
-            return self.rir
-        if self.rpe is None:
-            return None
-        return max(0, int((_RPE_MAX - self.rpe).to_integral_value(rounding=ROUND_FLOOR)))
-
-
-@dataclass(frozen=True, slots=True)
-class SetReported:
-    """One or more sets, in the order lifted.
-
-    Only the last set is asked about reps left when none was given, and only when
-    `ask_rir` (an "as planned" button says it is common enough to log without asking).
-    """
-
-    sets: tuple[ReportedSet, ...]
-    at: At | None = None
-    ask_rir: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class RirAnswered:
-    """The answer to "how many more reps could you have done?"."""
-
-    rir: int
-    at: At | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StartWeightGiven:
-    """A first load for an exercise new to the lifter; `confirmed` skips the sanity check."""
-
-    weight: Decimal
-    unit: Unit | None = None
-    at: At | None = None
-    confirmed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Skip:
-    at: At | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SwapAsked:
-    """Show the exercises the current one can be swapped for."""
-
-    at: At | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Swap:
-    """Swap the current exercise for `exercise_key`, with its stored next-time load."""
-
-    exercise_key: str
-    slot_key: str
-    stored: Load | None = None
-    stored_reps: int | None = None
-    stored_after_jump: bool = False
-    at: At | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Undo:
-    """Take back the last thing logged: a pending reps answer, else the last set."""
-
-
-@dataclass(frozen=True, slots=True)
-class Finish:
-    """End now with a summary."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cancel:
-    """End now keeping the sets, without a summary."""
-
-
-@dataclass(frozen=True, slots=True)
-class RestOver:
-    """The rest timer ran out."""
-
-
-@dataclass(frozen=True, slots=True)
-class Show:
-    """Say where the lifter is (/workout while one is going)."""
-
-
-Event = (
-    SetReported
-    | RirAnswered
-    | StartWeightGiven
-    | Skip
-    | SwapAsked
-    | Swap
-    | Undo
-    | Finish
-    | Cancel
-    | RestOver
-    | Show
-)
-
-
-# -- what to say (data; bot.texts.workout renders it) --------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Resumed:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """What the bot waits for now, with the exercise's card first when `intro`."""
-
-    exercise: ExerciseState
-    position: int
-    total: int
-    awaiting: Awaiting
-    set_number: int
-    working_number: int
-    unit: Unit
-    intro: bool = False
-    suggested_start: Decimal | None = None
-    resting: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CheckStartWeight:
-    """A start weight that looks wrong for the exercise: confirm it or take the usual."""
-
-    exercise: ExerciseState
-    given: Load
-    usual: Load
-
-
-@dataclass(frozen=True, slots=True)
-class StartWeightSet:
-    exercise_key: str
-    load: Load
-
-
-@dataclass(frozen=True, slots=True)
-class Logged:
-    """A set stored: what, the decision for the next one, and whether it's for next time.
-
-    `typed` is the load as the lifter typed it when it was in the other unit.
-    """
-
-    set: DoneSet
-    working_number: int
-    suggestion: Suggestion | None
-    typed: Load | None = None
-    last_of_exercise: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseDone:
-    """An exercise's closing line: its sets, best set, and next time's load."""
-
-    exercise_key: str
-    sets: tuple[DoneSet, ...]
-    next_load: Load | None
-    next_reps: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    exercise_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class SwapMenu:
-    exercise: ExerciseState
-    options: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SwapRefused:
-    """Sets of the exercise are logged already: skip it instead."""
-
-    exercise_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class Swapped:
-    exercise_key: str
-    slot_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class SetUndone:
-    set: DoneSet
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerUndone:
-    """The pending reps were taken back; the set before stays."""
-
-    reps: int
-
-
-@dataclass(frozen=True, slots=True)
-class NothingToUndo:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class AlreadyLogged:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class RestIsOver:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Cancelled:
-    sets: int
-
-
-@dataclass(frozen=True, slots=True)
-class NextLoad:
-    """The load an exercise starts at next workout."""
-
-    exercise_key: str
-    load: Load
-    target_reps: int
-    after_jump: bool
-    rep_range: RepRange
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """The end of a workout; an empty `sets` means nothing was logged."""
-
-    sets: tuple[DoneSet, ...]
-    next_loads: tuple[NextLoad, ...]
-    unit: Unit
-
-
-@dataclass(frozen=True, slots=True)
-class Hint:
-    """Text the reader could not take: `message` says how to write it."""
-
-    message: str
-
-
-Message = (
-    Started
-    | Resumed
-    | Question
-    | CheckStartWeight
-    | StartWeightSet
-    | Logged
-    | ExerciseDone
-    | Skipped
-    | SwapMenu
-    | SwapRefused
-    | Swapped
-    | SetUndone
-    | AnswerUndone
-    | NothingToUndo
-    | AlreadyLogged
-    | RestIsOver
-    | Cancelled
-    | Summary
-    | Hint
-)
-
-
-# -- effects -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LogSet:
-    set: DoneSet
-
-
-@dataclass(frozen=True, slots=True)
-class RemoveSet:
-    exercise_id: int
-    number: int
-
-
-@dataclass(frozen=True, slots=True)
-class StartRest:
-    """Start (or restart: there is one per lifter) the rest timer."""
-
-    seconds: int
-    due_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StopRest:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class StoreLoads:
-    loads: tuple[NextLoad, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    message: Message
-
-
-Effect = LogSet | RemoveSet | StartRest | StopRest | StoreLoads | Say
-
-
-# -- transitions ---------------------------------------------------------------------
 
 
 def begin(state: WorkoutState, *, resumed: bool = False) -> list[Effect]:
