@@ -126,6 +126,12 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     return LifterState(user, settings, workout, exercises, bool(resting))
 
 
+async def has_active_workout(session: AsyncSession, user_id: int) -> bool:
+    """Whether the lifter has a workout in progress."""
+    query = select(Workout.id).where(Workout.user_id == user_id, Workout.status == "active")
+    return (await session.scalar(query)) is not None
+
+
 _NEW_WORKOUT = (
     insert(Workout)
     .values(

@@ -14,17 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.coach.timing import WEEKDAYS, days_from_mask
-from bot.coach.units import Unit
+from bot.coach.units import Unit, parse_unit
+from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import Schedule, UserSettings, Workout
+from bot.db.models import Schedule, UserSettings
 from bot.db.users import ensure_user
 from bot.replies import Button, Reply, row
 from bot.services.workout import Lifter
+from bot.texts import common as common_texts
 from bot.texts import schedule as schedule_texts
 from bot.texts import settings as texts
 
@@ -41,7 +42,7 @@ class SettingsAnswer:
 
 
 class SettingsService:
-    """Show the settings and change units; one transaction per call."""
+    """Show the settings and change units (/settings, /units); one transaction per call."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -60,24 +61,37 @@ class SettingsService:
             return SettingsAnswer(await self._view(session, settings))
 
     async def set_unit(self, lifter: Lifter, unit: Unit) -> SettingsAnswer:
-        """Switch units, but not in the middle of a workout (it keeps one unit)."""
+        """/settings' unit button: switch, and show the settings again in place."""
         async with self.db.transaction() as session:
             settings = await self._settings(session, lifter)
-            active = await session.scalar(
-                select(Workout.id).where(
-                    Workout.user_id == lifter.user_id, Workout.status == "active"
-                )
-            )
-            if active is not None:
+            if not await _switched(session, settings, unit):
                 return SettingsAnswer(Reply(texts.UNIT_IN_WORKOUT))
-            settings.unit = unit.value
             return SettingsAnswer(await self._view(session, settings), in_place=True)
+
+    async def units_command(self, lifter: Lifter, text: str) -> Reply:
+        """`/units kg`: switch; without a unit, say which one is in use."""
+        chosen = parse_unit(text)
+        async with self.db.transaction() as session:
+            settings = await self._settings(session, lifter)
+            if chosen is None:
+                return Reply(common_texts.UNITS_USAGE.format(unit=settings.unit))
+            if not await _switched(session, settings, chosen):
+                return Reply(texts.UNIT_IN_WORKOUT)
+            return Reply(common_texts.UNITS_SET.format(unit=settings.unit))
 
     async def _view(self, session: AsyncSession, settings: UserSettings) -> Reply:
         schedule = await session.get(Schedule, settings.user_id)
         sections = [build(settings, schedule) for build in _SECTIONS]
         lines = [texts.TITLE, *(text for text, _ in sections)]
         return Reply("\n".join(lines), tuple(buttons for _, buttons in sections if buttons))
+
+
+async def _switched(session: AsyncSession, settings: UserSettings, unit: Unit) -> bool:
+    """Switch units unless a workout is going: one workout keeps one unit."""
+    if await repo.has_active_workout(session, settings.user_id):
+        return False
+    settings.unit = unit.value
+    return True
 
 
 def _units(settings: UserSettings, _: Schedule | None) -> Section:
