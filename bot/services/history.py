@@ -17,7 +17,6 @@ from bot.charts import MIN_POINTS, ProgressPoint, render_progress_chart
 from bot.clock import Clock
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
-from bot.coach.progression import LoadSteps, round_load
 from bot.coach.records import epley, personal_records
 from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
@@ -32,6 +31,7 @@ from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import user_plan
 from bot.texts import common as common_texts
 from bot.texts import data as texts
+from bot.texts import loads
 
 PREFIX = "hi"  # callback data: hi:<user id>:<offset>:<exercise key or empty>
 WORKOUTS_PER_PAGE = 5
@@ -87,11 +87,10 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
 
 def set_text(logged: WorkoutSet, unit: Unit) -> str:
     """'235x6 @2', with '(warm-up)' for a warm-up set. A set lifted in the other unit is
-    shown in `unit`, rounded to a loadable weight, with what was lifted: '130x5 (60 kg)'."""
+    shown in `unit`, loadable, with what was lifted: '130x5 (60 kg)'."""
     weight, lifted = logged.weight, ""
     if logged.unit != unit.value:
-        step = LoadSteps.defaults(unit).plate_step
-        weight = round_load(convert(logged.weight, Unit(logged.unit), unit), step)
+        weight = loads.loadable(logged.weight, Unit(logged.unit), unit)
         lifted = f" ({format_weight(logged.weight, Unit(logged.unit))})"
     text = f"{number_text(weight)}x{logged.reps}{lifted}"
     if logged.rir is not None:
@@ -301,14 +300,14 @@ def records_messages(stored: Sequence[WorkoutSet], zone: dt.tzinfo, unit: Unit) 
             exercise_name(key),
             texts.RECORD_BEST.format(
                 load=format_weight(best.value.quantize(Decimal(1)), unit),
-                set=f"{format_weight(best.weight, unit)} x {best.reps}",
+                set=f"{loads.in_unit(best.lifted, best.lifted_unit, unit)} x {best.reps}",
                 day=day_text(best.performed_on),
             ),
         ]
         lines += [
             texts.RECORD_HEAVIEST.format(
                 reps=texts.plural(record.reps or 0, "rep"),
-                load=format_weight(record.weight, unit),
+                load=loads.in_unit(record.lifted, record.lifted_unit, unit),
                 day=day_text(record.performed_on),
             )
             for record in mine.heaviest

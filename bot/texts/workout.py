@@ -17,6 +17,7 @@ from bot.coach.records import Record, RecordKind
 from bot.coach.summary import WorkoutSummary
 from bot.coach.units import Unit, format_weight
 from bot.replies import Button, Outcome, Reply, row
+from bot.texts import loads
 
 PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
 RIR_CHOICES = (0, 1, 2, 3, 4, 5)
@@ -327,4 +328,4 @@ def _summary(summary: ws.Summary, facts: SummaryFacts | None) -> str:
 def _record(record: Record, unit: Unit) -> str:
     if record.kind == RecordKind.BEST_E1RM:
         return f"estimated max {whole(record.value, unit)}"
-    return f"{format_weight(record.weight, record.unit)} x {record.reps}"
+    return f"{loads.in_unit(record.lifted, record.lifted_unit, unit)} x {record.reps}"

@@ -208,3 +208,18 @@ async def test_history_keeps_one_line_per_exercise_across_units(bot: BotHarness)
     assert "Deadlift: 102.5x6 (225 lb) @2" in history
     assert "Deadlift: 107.5x6 @2" in history
     assert ", lb" not in history
+
+
+async def test_records_lifted_in_the_other_unit_read_as_loadable(bot: BotHarness) -> None:
+    """A kg set on an lb account: '/prs' says '145 lb (65 kg)', never '143.3 lb'."""
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("65kg x 5 @2")
+    await bot.say("/done")
+    await bot.say("/units kg")
+    await bot.say("/workout")
+    await bot.say("70 x 5 @2")
+    await bot.say("/done")
+    await bot.say("/units lb")
+    prs = texts(await bot.say("/prs"))
+    assert "155 lb (70 kg)" in prs and "143.3" not in prs
