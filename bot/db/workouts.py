@@ -17,7 +17,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -86,44 +86,82 @@ async def claim_update(
 
 
 # Statements every message runs are built once: building one costs more CPU than running it.
+class WorkoutSetRow(NamedTuple):
+    """A set's place in its workout and what was lifted: a plain row, read every step."""
+
+    id: int
+    workout_exercise_id: int | None
+    exercise_key: str
+    set_number: int
+    weight: Decimal
+    unit: str
+    reps: int
+    rir: int | None
+    warmup: bool
+
+
+_SET_COLUMNS = (
+    WorkoutSet.id,
+    WorkoutSet.workout_exercise_id,
+    WorkoutSet.exercise_key,
+    WorkoutSet.set_number,
+    WorkoutSet.weight,
+    WorkoutSet.unit,
+    WorkoutSet.reps,
+    WorkoutSet.rir,
+    WorkoutSet.warmup,
+)
 _LIFTER_STATE = (
-    select(User, UserSettings, Workout, WorkoutExercise)
+    select(User, UserSettings, Workout, WorkoutExercise, RestTimer.user_id.is_not(None))
     .join(UserSettings, UserSettings.user_id == User.id)
     .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+    .outerjoin(WorkoutSet, WorkoutSet.workout_exercise_id == WorkoutExercise.id)
     .outerjoin(RestTimer, RestTimer.user_id == User.id)
-    .add_columns(RestTimer.user_id.is_not(None))
+    .add_columns(*_SET_COLUMNS)
     .where(User.id == bindparam("user_id"))
-    .order_by(WorkoutExercise.position)
+    .order_by(WorkoutExercise.position, WorkoutSet.id)
     .with_for_update(of=UserSettings)
 )
+_FIRST_SET_COLUMN = 5
 
 
 @dataclass(slots=True)
 class LifterState:
-    """A lifter as a workout step needs them: who, their settings, the workout in progress."""
+    """A lifter as a workout step needs them: who, their settings, the workout in progress
+    with its exercises and sets (in the order lifted), and whether a rest timer runs."""
 
     user: User
     settings: UserSettings
     workout: Workout | None = None
     exercises: list[WorkoutExercise] = field(default_factory=list)
-    resting: bool = False  # a rest timer runs
+    sets: list[WorkoutSetRow] = field(default_factory=list)
+    resting: bool = False
 
 
 async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
-    """The lifter, settings, active workout and its exercises in one query; None if unknown.
+    """The lifter, settings, active workout, its exercises and sets in one query; None if
+    unknown.
 
-    Every message of a workout starts here, so it is one round trip. On PostgreSQL it locks
-    the lifter's settings row until commit: that serializes one lifter's workout steps
-    across workers (the workout itself is on the nullable side of the join, which
-    PostgreSQL cannot lock).
+    Every message of a workout starts here, so it is one round trip: one row per set (or
+    per exercise without sets), which cost less than a second query for the sets. On
+    PostgreSQL it locks the lifter's settings row until commit: that serializes one
+    lifter's workout steps across workers (the workout itself is on the nullable side of
+    the join, which PostgreSQL cannot lock).
     """
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _, resting = rows[0]
-    exercises = [row[3] for row in rows if row[3] is not None]
-    return LifterState(user, settings, workout, exercises, bool(resting))
+    user, settings, workout, _, resting = rows[0][:_FIRST_SET_COLUMN]
+    exercises: list[WorkoutExercise] = []
+    sets: list[WorkoutSetRow] = []
+    for row in rows:
+        if row[3] is not None and (not exercises or exercises[-1] is not row[3]):
+            exercises.append(row[3])
+        if row[_FIRST_SET_COLUMN] is not None:
+            sets.append(WorkoutSetRow(*row[_FIRST_SET_COLUMN:]))
+    sets.sort(key=lambda s: s.id)
+    return LifterState(user, settings, workout, exercises, sets, bool(resting))
 
 
 async def has_active_workout(session: AsyncSession, user_id: int) -> bool:
@@ -164,41 +202,6 @@ async def create_workout(
     await connection.execute(
         insert(WorkoutExercise), [{**exercise, "workout_id": workout_id} for exercise in exercises]
     )
-
-
-class WorkoutSetRow(Protocol):
-    """A set's place in its workout and what was lifted: a plain row, read every step."""
-
-    workout_exercise_id: int | None
-    exercise_key: str
-    set_number: int
-    weight: Decimal
-    unit: str
-    reps: int
-    rir: int | None
-    warmup: bool
-
-
-_WORKOUT_SET_ROWS = (
-    select(
-        WorkoutSet.workout_exercise_id,
-        WorkoutSet.exercise_key,
-        WorkoutSet.set_number,
-        WorkoutSet.weight,
-        WorkoutSet.unit,
-        WorkoutSet.reps,
-        WorkoutSet.rir,
-        WorkoutSet.warmup,
-    )
-    .where(WorkoutSet.workout_id == bindparam("workout_id"))
-    .order_by(WorkoutSet.id)
-)
-
-
-async def workout_set_rows(session: AsyncSession, workout_id: int) -> Sequence[WorkoutSetRow]:
-    """The sets of one workout in the order lifted, as plain rows (no entities to track)."""
-    with session.no_autoflush:
-        return (await session.execute(_WORKOUT_SET_ROWS, {"workout_id": workout_id})).all()
 
 
 async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:

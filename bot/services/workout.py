@@ -222,8 +222,7 @@ class WorkoutService:
         refresh_name(found.user, lifter.first_name)
         loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
-            sets = await repo.workout_set_rows(session, found.workout.id)
-            loaded.state = self._state(loaded, sets, found.resting)
+            loaded.state = self._state(loaded, found.sets, found.resting)
         return loaded
 
     def _state(
