@@ -305,6 +305,10 @@ async def set_rest_timer(
     )
 
 
+_CLEAR_REST_TIMER = delete(RestTimer).where(RestTimer.user_id == bindparam("user_id"))
+
+
 async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:
-    """Stop the user's rest timer, if any."""
-    await session.execute(delete(RestTimer).where(RestTimer.user_id == user_id))
+    """Stop the user's rest timer, if any (Core: an ORM delete first looks for the rows)."""
+    connection = await session.connection()
+    await connection.execute(_CLEAR_REST_TIMER, {"user_id": user_id})

@@ -232,13 +232,12 @@ def _reported(
     first = event.sets[0]
     if state.awaiting is Awaiting.START_WEIGHT and first.weight is None:
         return state, [_ask(state)]  # reps without a load: the load is still the question
-    effects: list[Effect] = []
-    if state.resting:
-        effects.append(StopRest())  # a report ends the rest
-        state = replace(state, resting=False)
-    state = replace(state, pending_reps=None, awaiting=_awaiting_load(state))
-    new, more = _log_all(state, event.sets, now, ask_rir=event.ask_rir)
-    return new, effects + more
+    resting = state.resting
+    state = replace(state, pending_reps=None, awaiting=_awaiting_load(state), resting=False)
+    new, effects = _log_all(state, event.sets, now, ask_rir=event.ask_rir)
+    if resting and not any(isinstance(e, StartRest) for e in effects):
+        effects.insert(0, StopRest())  # a report ends the rest; a new rest replaces it
+    return new, effects
 
 
 def _log_all(
