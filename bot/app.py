@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES, services_of
 from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 from bot.handlers.data import build_data_handlers
@@ -18,7 +19,8 @@ from bot.handlers.errors import log_polling_error, on_error
 from bot.handlers.guard import build_fallback_handlers, build_guard
 from bot.handlers.plan import build_plan_handlers
 from bot.handlers.reference import build_reference_handlers
-from bot.handlers.schedule import SCHEDULE_ANSWERS, build_schedule_handlers
+from bot.handlers.schedule import build_schedule_handlers
+from bot.handlers.settings import build_settings_handlers
 from bot.handlers.start import build_start_handlers, build_unknown_command_handler
 from bot.handlers.text import build_text_router
 from bot.handlers.workout import build_workout_handlers
@@ -26,7 +28,7 @@ from bot.processing import PerChatOrderedProcessor
 from bot.retry import RetryingRequest
 from bot.scheduling.dispatcher import start_dispatcher, stop_dispatcher
 from bot.scheduling.timers import restore_rest_timers
-from bot.services.container import SERVICES_KEY, Services
+from bot.services.container import Services
 from bot.texts.common import COMMANDS
 
 log = logging.getLogger(__name__)
@@ -34,13 +36,6 @@ log = logging.getLogger(__name__)
 # Handler groups, in the order PTB tries them; at most one handler per group runs.
 GUARD_GROUP = -1  # drops what we ignore on purpose (other bots, floods) before anything
 MAIN_GROUP = 0  # commands, buttons, text, files; first match wins, catch-alls last
-
-
-def services_of(app: Application) -> Services:
-    """The Services an Application was built with."""
-    found = app.bot_data[SERVICES_KEY]
-    assert isinstance(found, Services)
-    return found
 
 
 async def _post_init(app: Application) -> None:
@@ -72,6 +67,7 @@ def build_application(
         raise ValueError("BOT_TOKEN is required to build the application")
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.bot_token.get_secret_value())
         .concurrent_updates(PerChatOrderedProcessor())
         .request(RetryingRequest(read_timeout=settings.bot_api_timeout))
@@ -84,7 +80,7 @@ def build_application(
     if settings.bot_api_url and settings.bot_file_url:
         builder = builder.base_url(settings.bot_api_url).base_file_url(settings.bot_file_url)
     app = builder.build()
-    app.bot_data[SERVICES_KEY] = Services(
+    app.bot_data.services = Services(
         settings=settings,
         db=db or Database.from_url(settings.database_url, timeout=settings.database_timeout),
         clock=clock or Clock(),
@@ -97,7 +93,8 @@ def build_application(
     app.add_handlers(build_plan_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_data_handlers(), group=MAIN_GROUP)
     app.add_handlers(build_schedule_handlers(), group=MAIN_GROUP)
-    app.add_handler(build_text_router({**SCHEDULE_ANSWERS}), group=MAIN_GROUP)
+    app.add_handlers(build_settings_handlers(), group=MAIN_GROUP)
+    app.add_handler(build_text_router(), group=MAIN_GROUP)
     app.add_handler(build_unknown_command_handler(), group=MAIN_GROUP)  # catch-alls stay last
     app.add_handlers(build_fallback_handlers(), group=MAIN_GROUP)
     app.add_error_handler(on_error)

@@ -52,6 +52,7 @@ class Record:
     """One record, in the requested unit; ``reps`` are those of the set that made it.
 
     ``value`` is the estimated 1RM for "best_e1rm" and the weight for "heaviest_for_reps".
+    ``lifted`` and ``lifted_unit`` are the set's load as lifted, for showing it honestly.
     """
 
     exercise_key: str
@@ -61,6 +62,8 @@ class Record:
     unit: Unit
     value: Decimal
     performed_on: date
+    lifted: Decimal
+    lifted_unit: Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ def _record(logged: LoggedSet, kind: RecordKind, unit: Unit) -> Record:
         unit=unit,
         value=value,
         performed_on=logged.performed_on,
+        lifted=logged.weight,
+        lifted_unit=logged.unit,
     )
 
 

@@ -64,7 +64,7 @@ class UserSettings(Base):
     schedule_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     # What free text the bot expects outside a workout (e.g. "schedule_time"), if anything.
     pending_input: Mapped[str | None] = mapped_column(String(32), default=None)
-    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
+    weekly_summary: Mapped[bool] = mapped_column(Boolean, default=False)  # offered, not imposed
     weekly_summary_day: Mapped[int] = mapped_column(SmallInteger, default=6)
     weekly_summary_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(19, 0))
     # /schedule answers given so far (days, then time), kept until the zone completes them.
@@ -93,7 +93,7 @@ class PlanSlot(Base):
 class Workout(Base):
     """One session, and while active the lifter's exact place in it.
 
-    The position (`current_index`, `current_set`, `awaiting`, pending values) lives here,
+    The position (`current_index`, `current_set`, `awaiting`, `pending_reps`) lives here,
     not in memory, so a restart or another worker continues where the lifter was.
     """
 
@@ -110,8 +110,6 @@ class Workout(Base):
     current_set: Mapped[int] = mapped_column(SmallInteger, default=1)
     awaiting: Mapped[str] = mapped_column(String(16), default="reps")
     pending_reps: Mapped[int | None] = mapped_column(SmallInteger, default=None)
-    pending_weight: Mapped[Decimal | None] = mapped_column(Weight, default=None)
-    pending_unit: Mapped[str | None] = mapped_column(String(2), default=None)
     import_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __table_args__ = (
@@ -236,8 +234,8 @@ class ExerciseLoad(Base):
     weight: Mapped[Decimal] = mapped_column(Weight)
     unit: Mapped[str] = mapped_column(String(2))
     target_reps: Mapped[int] = mapped_column(SmallInteger)
+    # The load was just raised: a set short of the range on it takes weight off.
     after_increase: Mapped[bool] = mapped_column(Boolean, default=False)
-    reason: Mapped[str] = mapped_column(String(160), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(Instant)
 
 

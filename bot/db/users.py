@@ -67,8 +67,3 @@ async def create_user(
 async def get_settings(session: AsyncSession, user_id: int) -> UserSettings | None:
     """The user's settings, or None for someone who never wrote to the bot."""
     return await session.get(UserSettings, user_id)
-
-
-async def all_user_ids(session: AsyncSession) -> list[int]:
-    """Every lifter's id (for start-up jobs and tests)."""
-    return list((await session.scalars(select(User.id))).all())

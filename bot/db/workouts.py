@@ -1,4 +1,14 @@
-"""Workouts, their exercises and sets, loads for next time, and update idempotency."""
+"""Workouts, their exercises and sets, loads for next time, and update idempotency.
+
+The shapes of a set, and why each differs:
+
+- `models.WorkoutSet`: the stored row, with its idempotency keys (update id, fingerprint).
+- `StoredSet` -> `as_logged` -> `coach.records.LoggedSet`: what records, summaries and
+  charts compare; dated on the lifter's calendar, with no place in a workout.
+- `WorkoutSetRow` -> `coach.session.DoneSet`: what a workout step needs; its place in
+  the workout (exercise, set number) for undo and the position, and no date.
+- `coach.transfer`'s `ImportedSet` / `ExportSet`: the file formats of other apps.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,40 +86,88 @@ async def claim_update(
 
 
 # Statements every message runs are built once: building one costs more CPU than running it.
+class WorkoutSetRow(NamedTuple):
+    """A set's place in its workout and what was lifted: a plain row, read every step."""
+
+    id: int
+    workout_exercise_id: int | None
+    exercise_key: str
+    set_number: int
+    weight: Decimal
+    unit: str
+    reps: int
+    rir: int | None
+    warmup: bool
+
+
+_SET_COLUMNS = (
+    WorkoutSet.id,
+    WorkoutSet.workout_exercise_id,
+    WorkoutSet.exercise_key,
+    WorkoutSet.set_number,
+    WorkoutSet.weight,
+    WorkoutSet.unit,
+    WorkoutSet.reps,
+    WorkoutSet.rir,
+    WorkoutSet.warmup,
+)
 _LIFTER_STATE = (
-    select(User, UserSettings, Workout, WorkoutExercise)
+    select(User, UserSettings, Workout, WorkoutExercise, RestTimer.user_id.is_not(None))
     .join(UserSettings, UserSettings.user_id == User.id)
     .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
+    .outerjoin(WorkoutSet, WorkoutSet.workout_exercise_id == WorkoutExercise.id)
+    .outerjoin(RestTimer, RestTimer.user_id == User.id)
+    .add_columns(*_SET_COLUMNS)
     .where(User.id == bindparam("user_id"))
-    .order_by(WorkoutExercise.position)
+    .order_by(WorkoutExercise.position, WorkoutSet.id)
     .with_for_update(of=UserSettings)
 )
+_FIRST_SET_COLUMN = 5
 
 
 @dataclass(slots=True)
 class LifterState:
-    """A lifter as a workout step needs them: who, their settings, the workout in progress."""
+    """A lifter as a workout step needs them: who, their settings, the workout in progress
+    with its exercises and sets (in the order lifted), and whether a rest timer runs."""
 
     user: User
     settings: UserSettings
     workout: Workout | None = None
     exercises: list[WorkoutExercise] = field(default_factory=list)
+    sets: list[WorkoutSetRow] = field(default_factory=list)
+    resting: bool = False
 
 
 async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
-    """The lifter, settings, active workout and its exercises in one query; None if unknown.
+    """The lifter, settings, active workout, its exercises and sets in one query; None if
+    unknown.
 
-    Every message of a workout starts here, so it is one round trip. On PostgreSQL it locks
-    the lifter's settings row until commit: that serializes one lifter's workout steps
-    across workers (the workout itself is on the nullable side of the join, which
-    PostgreSQL cannot lock).
+    Every message of a workout starts here, so it is one round trip: one row per set (or
+    per exercise without sets), which cost less than a second query for the sets. On
+    PostgreSQL it locks the lifter's settings row until commit: that serializes one
+    lifter's workout steps across workers (the workout itself is on the nullable side of
+    the join, which PostgreSQL cannot lock).
     """
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _ = rows[0]
-    return LifterState(user, settings, workout, [row[3] for row in rows if row[3] is not None])
+    user, settings, workout, _, resting = rows[0][:_FIRST_SET_COLUMN]
+    exercises: list[WorkoutExercise] = []
+    sets: list[WorkoutSetRow] = []
+    for row in rows:
+        if row[3] is not None and (not exercises or exercises[-1] is not row[3]):
+            exercises.append(row[3])
+        if row[_FIRST_SET_COLUMN] is not None:
+            sets.append(WorkoutSetRow(*row[_FIRST_SET_COLUMN:]))
+    sets.sort(key=lambda s: s.id)
+    return LifterState(user, settings, workout, exercises, sets, bool(resting))
+
+
+async def has_active_workout(session: AsyncSession, user_id: int) -> bool:
+    """Whether the lifter has a workout in progress."""
+    query = select(Workout.id).where(Workout.user_id == user_id, Workout.status == "active")
+    return (await session.scalar(query)) is not None
 
 
 _NEW_WORKOUT = (
@@ -146,41 +204,6 @@ async def create_workout(
     )
 
 
-async def workout_sets(session: AsyncSession, workout_id: int) -> list[WorkoutSet]:
-    """Every set of one workout, in the order lifted."""
-    query = select(WorkoutSet).where(WorkoutSet.workout_id == workout_id).order_by(WorkoutSet.id)
-    return list((await session.scalars(query)).all())
-
-
-async def last_set(session: AsyncSession, workout_id: int) -> WorkoutSet | None:
-    """The most recent set of a workout (for /undo)."""
-    query = (
-        select(WorkoutSet)
-        .where(WorkoutSet.workout_id == workout_id)
-        .order_by(WorkoutSet.id.desc())
-        .limit(1)
-    )
-    return (await session.scalars(query)).first()
-
-
-_LAST_LIFTED = (
-    select(WorkoutSet)
-    .where(
-        WorkoutSet.user_id == bindparam("user_id"),
-        WorkoutSet.exercise_key == bindparam("exercise_key"),
-        WorkoutSet.warmup.is_(False),
-    )
-    .order_by(WorkoutSet.performed_at.desc(), WorkoutSet.id.desc())
-    .limit(1)
-)
-
-
-async def last_lifted(session: AsyncSession, user_id: int, exercise_key: str) -> WorkoutSet | None:
-    """The user's latest working set of an exercise, in any workout."""
-    found = await session.scalars(_LAST_LIFTED, {"user_id": user_id, "exercise_key": exercise_key})
-    return found.first()
-
-
 async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
     """Next-time loads of every exercise the user has done, by exercise key."""
     rows = await session.scalars(select(ExerciseLoad).where(ExerciseLoad.user_id == user_id))
@@ -190,7 +213,7 @@ async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
 @functools.cache
 def _load_upsert(dialect: str) -> Executable:
     statement = insert_into(dialect, ExerciseLoad)
-    replaced = ("weight", "unit", "target_reps", "after_increase", "reason", "updated_at")
+    replaced = ("weight", "unit", "target_reps", "after_increase", "updated_at")
     return statement.on_conflict_do_update(
         index_elements=[ExerciseLoad.user_id, ExerciseLoad.exercise_key],
         set_={column: statement.excluded[column] for column in replaced},
@@ -209,7 +232,6 @@ async def save_loads(session: AsyncSession, loads: Sequence[ExerciseLoad]) -> No
             "unit": load.unit,
             "target_reps": load.target_reps,
             "after_increase": bool(load.after_increase),
-            "reason": load.reason or "",
             "updated_at": load.updated_at,
         }
         for load in loads
@@ -283,6 +305,10 @@ async def set_rest_timer(
     )
 
 
+_CLEAR_REST_TIMER = delete(RestTimer).where(RestTimer.user_id == bindparam("user_id"))
+
+
 async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:
-    """Stop the user's rest timer, if any."""
-    await session.execute(delete(RestTimer).where(RestTimer.user_id == user_id))
+    """Stop the user's rest timer, if any (Core: an ORM delete first looks for the rows)."""
+    connection = await session.connection()
+    await connection.execute(_CLEAR_REST_TIMER, {"user_id": user_id})

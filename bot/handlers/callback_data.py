@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.coach.parsing import MAX_REPS, MAX_RIR
 from bot.coach.plans import MAX_SETS
-from bot.services import history, plan, privacy, schedule, transfer, workout
+from bot.services import history, plan, privacy, schedule, settings, transfer, workout
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 BIGINT_MAX = 2**63 - 1  # ids are stored as BIGINT
@@ -84,7 +84,9 @@ WEIGHT = Word(r"[0-9]{1,5}(\.[0-9]{1,3})?")
 WORKOUT: tuple[Form, ...] = (
     (literal("r"), ID, SET_NUMBER, REPS),
     (literal("q"), ID, SET_NUMBER, RIR),
+    (literal("p"), ID, SET_NUMBER, REPS),
     (literal("sw"), ID, WEIGHT),
+    (literal("sw"), ID, WEIGHT, literal("y")),
     (literal("k"), ID),
     (literal("x"), ID),
     (literal("xs"), ID, KEY),
@@ -107,6 +109,7 @@ SCHEDULE: tuple[Form, ...] = (
     (literal("t"), ID, Word(r"([01][0-9]|2[0-3])[0-5][0-9]")),
     (literal("z"), ID),
     (literal("w"), ID),
+    (literal("u"), ID),
 )
 HISTORY: tuple[Form, ...] = ((ID, Whole(0, 2**31 - 1), Word(r"([a-z][a-z0-9_]{0,39})?")),)
 TRANSFER: tuple[Form, ...] = (
@@ -118,6 +121,7 @@ TRANSFER: tuple[Form, ...] = (
 )
 PRIVACY: tuple[Form, ...] = ((ID, literal("yes")), (ID, literal("no")))
 HOWTO: tuple[Form, ...] = ((KEY,),)
+SETTINGS: tuple[Form, ...] = ((literal("u"), ID, Word(r"lb|kg")), (literal("z"), ID))
 
 # Each feature's prefix and shapes, for handlers that serve several and for tests.
 FEATURES: dict[str, tuple[Form, ...]] = {
@@ -127,6 +131,7 @@ FEATURES: dict[str, tuple[Form, ...]] = {
     history.PREFIX: HISTORY,
     transfer.PREFIX: TRANSFER,
     privacy.PREFIX: PRIVACY,
+    settings.PREFIX: SETTINGS,
     "h": HOWTO,  # bot.handlers.reference.PREFIX, which imports this module
 }
 

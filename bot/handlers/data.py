@@ -14,17 +14,17 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge, keyboard, send
+from bot.handlers.respond import acknowledge
+from bot.messaging import keyboard, send
 from bot.replies import Outcome, Reply
 from bot.scheduling.timers import cancel_rest
 from bot.services import history, privacy, transfer
-from bot.services.container import services
 from bot.services.history import HistoryService
 from bot.services.privacy import PrivacyService
 from bot.services.transfer import TransferService
@@ -34,12 +34,12 @@ from bot.texts import data as texts
 DATA_COMMANDS = ("history", "prs", "progress", "export", "import", "deletemydata")
 
 
-def _history(context: ContextTypes.DEFAULT_TYPE) -> HistoryService:
+def _history(context: CoachContext) -> HistoryService:
     svc = services(context)
     return HistoryService(svc.db, svc.clock)
 
 
-def _transfer(context: ContextTypes.DEFAULT_TYPE) -> TransferService:
+def _transfer(context: CoachContext) -> TransferService:
     svc = services(context)
     return TransferService(svc.db, svc.clock)
 
@@ -50,24 +50,24 @@ def _ids(update: Update) -> tuple[int, int]:
     return update.effective_user.id, update.effective_chat.id
 
 
-def _argument(context: ContextTypes.DEFAULT_TYPE) -> str:
+def _argument(context: CoachContext) -> str:
     return " ".join(context.args or [])
 
 
-async def show_history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_history(update: Update, context: CoachContext) -> None:
     """`/history [exercise]`: the last workouts, or the last sessions of one exercise."""
     user_id, chat_id = _ids(update)
     outcome = await _history(context).history(user_id, _argument(context))
     await send(context.bot, chat_id, outcome.replies)
 
 
-async def show_records(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_records(update: Update, context: CoachContext) -> None:
     """`/prs`: personal records per exercise."""
     user_id, chat_id = _ids(update)
     await send(context.bot, chat_id, (await _history(context).records(user_id)).replies)
 
 
-async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_progress(update: Update, context: CoachContext) -> None:
     """`/progress <exercise>`: a chart, drawn off the event loop by the service."""
     user_id, chat_id = _ids(update)
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
@@ -75,20 +75,20 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await send(context.bot, chat_id, outcome.replies)
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export(update: Update, context: CoachContext) -> None:
     """`/export` or `/export strong`: every set as a CSV document."""
     user_id, chat_id = _ids(update)
     outcome = await _transfer(context).export(user_id, _argument(context))
     await send(context.bot, chat_id, outcome.replies)
 
 
-async def explain_import(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def explain_import(update: Update, context: CoachContext) -> None:
     """`/import`: how to get the file; any CSV sent afterwards (or before) is previewed."""
     _, chat_id = _ids(update)
     await send(context.bot, chat_id, [Reply(texts.IMPORT_HOW)])
 
 
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_document(update: Update, context: CoachContext) -> None:
     """A file: an import the lifter wants to see before it happens."""
     user_id, chat_id = _ids(update)
     message = update.effective_message
@@ -111,14 +111,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send(context.bot, chat_id, outcome.replies)
 
 
-async def ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_delete(update: Update, context: CoachContext) -> None:
     """`/deletemydata`: ask before deleting anything."""
     user_id, chat_id = _ids(update)
     outcome = await PrivacyService(services(context).db).ask(user_id)
     await send(context.bot, chat_id, outcome.replies)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: CoachContext) -> None:
     """[Older]/[Newer], [Import]/[Cancel], [Delete everything]/[Keep my data]."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -157,7 +157,7 @@ async def _edit(query: CallbackQuery, outcome: Outcome) -> None:
         await send(query.get_bot(), query.message.chat.id, others)
 
 
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_only(update: Update, context: CoachContext) -> None:
     """In groups, a lifter's data stays out of sight."""
     _, chat_id = _ids(update)
     await send(context.bot, chat_id, [Reply(texts.PRIVATE_DATA)])

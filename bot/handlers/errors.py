@@ -12,8 +12,8 @@ import logging
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.context import CoachContext
 from bot.texts import common as texts
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def is_database_outage(error: BaseException | None) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: CoachContext) -> None:
     """Log with the user id only (no message text), and reply without a stack trace."""
     error = context.error
     user_id = (

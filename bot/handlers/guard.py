@@ -23,16 +23,16 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.handlers.respond import acknowledge, send
+from bot.context import CoachContext, services
+from bot.handlers.respond import acknowledge
+from bot.messaging import send
 from bot.processing import PerChatOrderedProcessor
 from bot.replies import Reply
-from bot.services.container import services
 from bot.texts import common as texts
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _edits(update: Update) -> tuple[object, ...]:
     return (update.edited_message, update.edited_channel_post, update.edited_business_message)
 
 
-def _backlog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+def _backlog(update: Update, context: CoachContext) -> int:
     processor = context.application.update_processor
     chat = update.effective_chat
     if chat is None or not isinstance(processor, PerChatOrderedProcessor):
@@ -92,11 +92,11 @@ def _backlog(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return processor.backlog(chat.id)
 
 
-def build_guard() -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]:
+def build_guard() -> TypeHandler[Update, CoachContext, None]:
     """The handler for the guard group: drops bots, edits and floods before anything."""
     gate = FloodGate()
 
-    async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guard(update: Update, context: CoachContext) -> None:
         """Raise ApplicationHandlerStop for what no feature should see."""
         user, chat = update.effective_user, update.effective_chat
         if user is not None and user.is_bot:
@@ -125,14 +125,14 @@ def build_guard() -> TypeHandler[Update, ContextTypes.DEFAULT_TYPE, None]:
     return TypeHandler(Update, guard)
 
 
-async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_button(update: Update, context: CoachContext) -> None:
     """A button no feature knows (forged, or from an older version of the coach)."""
     query = update.callback_query
     assert query is not None
     await acknowledge(query, texts.STALE_BUTTON)
 
 
-async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsupported(update: Update, context: CoachContext) -> None:
     """A sticker, photo, voice note...: the coach reads text, buttons and /import files."""
     assert update.effective_chat is not None
     await send(context.bot, update.effective_chat.id, [Reply(texts.UNSUPPORTED_MESSAGE)])

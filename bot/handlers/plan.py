@@ -11,39 +11,39 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     filters,
 )
 
+from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge, send, show
+from bot.handlers.respond import acknowledge, show
 from bot.handlers.workout import lifter
+from bot.messaging import send
 from bot.replies import Reply
-from bot.services.container import services
 from bot.services.plan import PREFIX, PlanAnswer, PlanService
 from bot.texts import common as common_texts
 from bot.texts import plan as texts
 
 
-def service(context: ContextTypes.DEFAULT_TYPE) -> PlanService:
+def service(context: CoachContext) -> PlanService:
     svc = services(context)
     return PlanService(svc.db, svc.clock)
 
 
-async def show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_plan(update: Update, context: CoachContext) -> None:
     """The lifter's plan, with a button per slot."""
     assert update.effective_chat is not None
     reply = await service(context).show(lifter(update))
     await send(context.bot, update.effective_chat.id, [reply])
 
 
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_only(update: Update, context: CoachContext) -> None:
     """In groups, the plan is declined politely."""
     assert update.effective_chat is not None
     await send(context.bot, update.effective_chat.id, [Reply(texts.PRIVATE_ONLY)])
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: CoachContext) -> None:
     """A plan button: open a slot, change it, reset, or keep a workout swap."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None

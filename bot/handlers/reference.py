@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.coach.catalog import EXERCISES, EXERCISES_BY_KEY, Exercise
 from bot.coach.lookup import find_exercise
 from bot.coach.units import Unit
+from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge, send
+from bot.handlers.respond import acknowledge
+from bot.messaging import send
 from bot.replies import Button, Reply, row
-from bot.services.container import services
 from bot.services.preferences import lifter_unit
 from bot.texts import common as common_texts
 from bot.texts import reference as texts
@@ -49,17 +50,17 @@ def howto_reply(query: str) -> Reply:
     return _choices(texts.UNKNOWN_LIST, EXERCISES)
 
 
-async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+async def _reply(update: Update, context: CoachContext, reply: Reply) -> None:
     assert update.effective_chat is not None
     await send(context.bot, update.effective_chat.id, [reply])
 
 
-async def howto(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def howto(update: Update, context: CoachContext) -> None:
     """Form cues: `/howto seal row`, or a list to pick from."""
     await _reply(update, context, howto_reply(" ".join(context.args or [])))
 
 
-async def howto_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def howto_button(update: Update, context: CoachContext) -> None:
     """A [How to] or exercise-choice button: the cues of that exercise."""
     query = update.callback_query
     assert query is not None
@@ -70,17 +71,17 @@ async def howto_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await _reply(update, context, reply)
 
 
-async def exercises(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def exercises(update: Update, context: CoachContext) -> None:
     """Every exercise, grouped by how it is loaded."""
     await _reply(update, context, Reply(texts.exercise_list()))
 
 
-async def muscles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def muscles(update: Update, context: CoachContext) -> None:
     """The upper-back muscles and what trains them."""
     await _reply(update, context, Reply(texts.muscle_list()))
 
 
-async def tips(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tips(update: Update, context: CoachContext) -> None:
     """How to progress, in the lifter's unit."""
     user = update.effective_user
     unit = Unit.LB if user is None else await lifter_unit(services(context).db, user.id)

@@ -1,51 +1,19 @@
-"""Turn `Reply` values into Telegram messages; the only place that builds keyboards."""
+"""Answering a button press: stop its spinner, or edit its message in place.
+
+Sending and keyboards live in `bot.messaging`, below handlers and scheduling alike.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery
 from telegram.error import BadRequest, TelegramError
 
+from bot.messaging import keyboard, send
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """The reply's buttons as an inline keyboard (None when it has none)."""
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-async def send(bot: Bot, chat_id: int, replies: Iterable[Reply]) -> list[Message]:
-    """Send each reply in order: text, photo or document, with its buttons."""
-    sent: list[Message] = []
-    for reply in replies:
-        markup = keyboard(reply)
-        if reply.photo is not None:
-            message = await bot.send_photo(
-                chat_id, reply.photo, caption=reply.text or None, reply_markup=markup
-            )
-        elif reply.document is not None:
-            message = await bot.send_document(
-                chat_id,
-                reply.document,
-                filename=reply.filename,
-                caption=reply.text or None,
-                reply_markup=markup,
-            )
-        else:
-            message = await bot.send_message(chat_id, reply.text, reply_markup=markup)
-        sent.append(message)
-    return sent
 
 
 async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:

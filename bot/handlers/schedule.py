@@ -8,34 +8,24 @@ chat stays tidy.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.context import CoachContext, services
 from bot.handlers import callback_data
 from bot.handlers.respond import acknowledge, show
-from bot.handlers.text import TextInput
-from bot.handlers.workout import deliver, lifter, private_only
+from bot.handlers.workout import lifter, private_only
 from bot.handlers.workout import service as workout_service
 from bot.scheduling.dispatcher import arm
-from bot.services.container import services
-from bot.services.schedule import (
-    ASK_TIME,
-    ASK_ZONE,
-    PREFIX,
-    STALE,
-    ScheduleAnswer,
-    ScheduleService,
-)
+from bot.services.schedule import PREFIX, STALE, ScheduleAnswer, ScheduleService
 from bot.texts import common as common_texts
 
 
-def service(context: ContextTypes.DEFAULT_TYPE) -> ScheduleService:
+def service(context: CoachContext) -> ScheduleService:
     svc = services(context)
     return ScheduleService(svc.db, svc.clock)
 
 
-async def _apply(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: ScheduleAnswer
-) -> None:
+async def apply_answer(update: Update, context: CoachContext, answer: ScheduleAnswer) -> None:
     """Wake up in time for the lifter's next reminder if the schedule changed, then reply."""
     if answer.rearm:
         arm(context.application, lifter(update).user_id, answer.wake_at)
@@ -44,20 +34,20 @@ async def _apply(
     await show(context.bot, chat.id, query if answer.in_place else None, answer.reply)
 
 
-async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def schedule_command(update: Update, context: CoachContext) -> None:
     """`/schedule` (the picker), `/schedule off`, `/schedule summary ...`, or one line."""
     text = " ".join(context.args or [])
-    await _apply(update, context, await service(context).command(lifter(update), text))
+    await apply_answer(update, context, await service(context).command(lifter(update), text))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: CoachContext) -> None:
     """A schedule button, or a reminder's [Start workout]; only its owner may press it."""
     query = update.callback_query
     assert query is not None
     values = callback_data.parse(query.data, PREFIX, callback_data.SCHEDULE)
     if values is None:
         await acknowledge(query)
-        await _apply(update, context, STALE)
+        await apply_answer(update, context, STALE)
         return
     action, owner, *args = (str(value) for value in values)
     me = lifter(update)
@@ -66,23 +56,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await acknowledge(query)
     if action == "w" and not args:
-        await deliver(update, context, await workout_service(context).start(me))
+        await workout_service(context).start(me)
         return
-    await _apply(update, context, await service(context).button(me, action, args))
-
-
-async def answer_time(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """A typed answer to "what time?"."""
-    await _apply(update, context, await service(context).answer_time(lifter(update), text))
-
-
-async def answer_zone(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """A typed answer to "which time zone?"."""
-    await _apply(update, context, await service(context).answer_zone(lifter(update), text))
-
-
-# The questions /schedule asks, for the free-text router.
-SCHEDULE_ANSWERS: dict[str, TextInput] = {ASK_TIME: answer_time, ASK_ZONE: answer_zone}
+    await apply_answer(update, context, await service(context).button(me, action, args))
 
 
 def build_schedule_handlers() -> list[BaseHandler]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot.coach.units import parse_unit
+from bot.context import CoachContext, services
 from bot.db.users import clean_name, ensure_user
-from bot.handlers.respond import send
+from bot.messaging import send
 from bot.replies import Reply
-from bot.services.container import services
 from bot.services.schedule import schedule_offer
+from bot.services.settings import SettingsService
+from bot.services.workout import Lifter
 from bot.texts import common as texts
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: CoachContext) -> None:
     """Greet the lifter, creating their record on first contact."""
     svc, user = services(context), update.effective_user
     assert user is not None and update.effective_chat is not None
@@ -32,27 +33,22 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(context.bot, update.effective_chat.id, replies)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: CoachContext) -> None:
     """List every command with one line each."""
     assert update.effective_chat is not None
     await send(context.bot, update.effective_chat.id, [Reply(texts.help_text())])
 
 
-async def units(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def units(update: Update, context: CoachContext) -> None:
     """Switch lb/kg: `/units kg`."""
     svc, user = services(context), update.effective_user
     assert user is not None and update.effective_chat is not None
-    chosen = parse_unit(" ".join(context.args or []))
-    async with svc.db.transaction() as session:
-        _, settings, _ = await ensure_user(session, user.id, user.first_name, svc.clock.now())
-        if chosen is not None:
-            settings.unit = chosen.value
-        current = settings.unit
-    text = texts.UNITS_SET if chosen else texts.UNITS_USAGE
-    await send(context.bot, update.effective_chat.id, [Reply(text.format(unit=current))])
+    me = Lifter(user.id, user.first_name, update.update_id)
+    reply = await SettingsService(svc.db, svc.clock).units_command(me, " ".join(context.args or []))
+    await send(context.bot, update.effective_chat.id, [reply])
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: CoachContext) -> None:
     """Point lost lifters to /help."""
     assert update.effective_chat is not None
     await send(context.bot, update.effective_chat.id, [Reply(texts.UNKNOWN_COMMAND)])

@@ -1,31 +1,26 @@
-"""Free text is routed by where the lifter is: a pending question, else the workout."""
+"""Free text: an answer to a pending question (a /schedule or /settings step), else the
+workout's; read in one transaction, the lifter loaded once."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-
 from telegram import Update
-from telegram.ext import ContextTypes, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.handlers.workout import deliver, lifter, service
+from bot.context import CoachContext
+from bot.handlers.schedule import apply_answer
+from bot.handlers.schedule import service as schedule_service
+from bot.handlers.workout import lifter, service
 
-TextInput = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[None]]
+
+async def route(update: Update, context: CoachContext) -> None:
+    """A set, reps left or a start weight; or the answer to the question the lifter owes."""
+    assert update.effective_message is not None
+    text = update.effective_message.text or ""
+    answer = await service(context).on_text(lifter(update), text, schedule_service(context).answer)
+    if answer is not None:
+        await apply_answer(update, context, answer)
 
 
-def build_text_router(pending: Mapping[str, TextInput]) -> MessageHandler:
-    """One handler for all private free text; `pending` maps a question to its answerer.
-
-    Features that ask a question outside a workout (a reminder time, say) store its name
-    in `user_settings.pending_input` and register the function that reads the answer.
-    """
-
-    async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.effective_message is not None
-        text = update.effective_message.text or ""
-        outcome, question = await service(context).on_text(lifter(update), text)
-        if question is not None and question in pending:
-            await pending[question](update, context, text)
-            return
-        await deliver(update, context, outcome)
-
+def build_text_router() -> MessageHandler:
+    """One handler for all private free text."""
     return MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, route)

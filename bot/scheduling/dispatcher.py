@@ -35,8 +35,9 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
+from bot.context import CoachContext, services_of
 from bot.db.models import Schedule
 from bot.scheduling import delivery, jobs, reminders
 from bot.scheduling.reminders import LATE_LIMIT
@@ -56,8 +57,6 @@ _FANOUT_KEY = "coach.reminders.fanout"
 
 
 def _services(app: Application) -> Services:
-    from bot.app import services_of  # bot.app wires this module in
-
     return services_of(app)
 
 
@@ -149,7 +148,7 @@ async def _fire_and_rearm(app: Application) -> None:
         _wake_by(app, await _earliest_after(svc, since))
 
 
-async def _on_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_job(context: CoachContext) -> None:
     await _fire_and_rearm(context.application)
 
 

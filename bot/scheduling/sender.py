@@ -29,7 +29,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.handlers.respond import send
+from bot.messaging import send
 from bot.replies import Reply
 from bot.retry import NOT_SENT, RetryPolicy, paced
 from bot.scheduling.reminders import Status

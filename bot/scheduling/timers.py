@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, select
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
+from bot.context import CoachContext, services_of
 from bot.db.models import RestTimer
-from bot.handlers.respond import send
+from bot.messaging import send
+from bot.replies import Reply
 from bot.scheduling import jobs
-from bot.services.container import Services
 from bot.services.workout import WorkoutService
 
 log = logging.getLogger(__name__)
@@ -32,10 +35,21 @@ def _job_name(user_id: int) -> str:
     return f"rest:{user_id}"
 
 
-def _services(app: Application) -> Services:
-    from bot.app import services_of
+class AppEffects:
+    """`bot.services.ports.Effects` for a running Application: rest-timer jobs, and sends
+    through its bot. Handlers and jobs hand it to the use cases."""
 
-    return services_of(app)
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.app = app
+
+    def start_rest(self, user_id: int, seconds: float) -> None:
+        schedule_rest(self.app, user_id, seconds)
+
+    def stop_rest(self, user_id: int) -> None:
+        cancel_rest(self.app, user_id)
+
+    async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        await send(self.app.bot, chat_id, replies)
 
 
 def schedule_rest(app: Application, user_id: int, seconds: float) -> None:
@@ -55,13 +69,13 @@ def cancel_rest(app: Application, user_id: int) -> None:
     jobs.remove(app, _job_name(user_id))
 
 
-async def _on_rest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_rest_job(context: CoachContext) -> None:
     await fire_rest_timers(context.application)
 
 
 async def fire_rest_timers(app: Application) -> int:
     """Send "rest is over" for every due timer this worker claims; returns how many."""
-    svc = _services(app)
+    svc = services_of(app)
     now = svc.clock.now()
     async with svc.db.transaction() as session:
         due = (await session.scalars(select(RestTimer).where(RestTimer.due_at <= now))).all()
@@ -74,10 +88,10 @@ async def fire_rest_timers(app: Application) -> int:
             )
             if result.rowcount and now - timer.due_at <= LATE_LIMIT:  # type: ignore[attr-defined]
                 claimed.append(timer.user_id)
-    service = WorkoutService(svc.db, svc.clock)
+    service = WorkoutService(svc.db, svc.clock, AppEffects(app))
     for user_id in claimed:
         try:
-            await send(app.bot, user_id, (await service.prompt(user_id)).replies)
+            await service.rest_over(user_id)
         except TelegramError as error:
             log.warning("rest timer for user %s not delivered: %s", user_id, error)
     return len(claimed)
@@ -86,7 +100,7 @@ async def fire_rest_timers(app: Application) -> int:
 async def restore_rest_timers(app: Application) -> None:
     """At start-up: fire what came due while we were down, re-arm the rest."""
     await fire_rest_timers(app)
-    svc = _services(app)
+    svc = services_of(app)
     async with svc.db.transaction() as session:
         pending = (await session.scalars(select(RestTimer))).all()
     now = svc.clock.now()

@@ -33,6 +33,7 @@ from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import user_plan
 from bot.texts import common as common_texts
 from bot.texts import data as texts
+from bot.texts import loads
 
 PREFIX = "hi"  # callback data: hi:<user id>:<offset>:<exercise key or empty>
 WORKOUTS_PER_PAGE = 5
@@ -92,24 +93,22 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
 # -- history pages ---------------------------------------------------------------------
 
 
-def set_text(logged: WorkoutSet | OtherSet) -> str:
-    """'235x6 @2', with '(warm-up)' for a warm-up set."""
-    text = f"{number_text(logged.weight)}x{logged.reps}"
+def set_text(logged: WorkoutSet | OtherSet, unit: Unit) -> str:
+    """'235x6 @2', with '(warm-up)' for a warm-up set. A set lifted in the other unit is
+    shown in `unit`, loadable, with what was lifted: '130x5 (60 kg)'."""
+    weight, lifted = logged.weight, ""
+    if logged.unit != unit.value:
+        weight = loads.loadable(logged.weight, Unit(logged.unit), unit)
+        lifted = f" ({format_weight(logged.weight, Unit(logged.unit))})"
+    text = f"{number_text(weight)}x{logged.reps}{lifted}"
     if logged.rir is not None:
         text += f" @{logged.rir}"
     return text + (texts.WARMUP if logged.warmup else "")
 
 
-def sets_lines(label: str, sets: Sequence[WorkoutSet | OtherSet], unit: Unit) -> list[str]:
-    """'Deadlift: 225x6 @2, 235x5 @2'; sets in another unit go on their own line, labelled."""
-    by_unit: dict[str, list[WorkoutSet | OtherSet]] = {}
-    for logged in sets:
-        by_unit.setdefault(logged.unit, []).append(logged)
-    lines = []
-    for stored_unit, group in by_unit.items():
-        shown = label if stored_unit == unit.value else f"{label}, {stored_unit}"
-        lines.append(f"{shown}: " + ", ".join(set_text(s) for s in group))
-    return lines
+def sets_line(label: str, sets: Sequence[WorkoutSet | OtherSet], unit: Unit) -> str:
+    """'Deadlift: 225x6 @2, 235x5 @2': one line per exercise, in the lifter's unit."""
+    return f"{label}: " + ", ".join(set_text(s, unit) for s in sets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +223,7 @@ class HistoryService:
             title = texts.HISTORY_TITLE
         else:
             blocks = [
-                "\n".join(
-                    sets_lines(day_text(local_day(w.started_at, zone)), by_workout[w.id], unit)
-                )
+                sets_line(day_text(local_day(w.started_at, zone)), by_workout[w.id], unit)
                 for w in shown
             ]
             title = texts.HISTORY_EXERCISE_TITLE.format(name=exercise_name(exercise_key))
@@ -256,12 +253,12 @@ class HistoryService:
         for logged in sets:
             by_exercise.setdefault(logged.exercise_key, []).append(logged)
         for key, group in by_exercise.items():
-            lines += sets_lines(exercise_name(key), group, unit)
+            lines.append(sets_line(exercise_name(key), group, unit))
         by_name: dict[str, list[OtherSet]] = {}
         for other in others:
             by_name.setdefault(other.exercise_name, []).append(other)
         for name, kept in by_name.items():
-            lines += sets_lines(name, kept, unit)
+            lines.append(sets_line(name, kept, unit))
         return "\n".join(lines)
 
     @staticmethod
@@ -361,14 +358,14 @@ def records_messages(stored: Sequence[WorkoutSet], zone: dt.tzinfo, unit: Unit) 
             exercise_name(key),
             texts.RECORD_BEST.format(
                 load=format_weight(best.value.quantize(Decimal(1)), unit),
-                set=f"{format_weight(best.weight, unit)} x {best.reps}",
+                set=f"{loads.in_unit(best.lifted, best.lifted_unit, unit)} x {best.reps}",
                 day=day_text(best.performed_on),
             ),
         ]
         lines += [
             texts.RECORD_HEAVIEST.format(
                 reps=texts.plural(record.reps or 0, "rep"),
-                load=format_weight(record.weight, unit),
+                load=loads.in_unit(record.lifted, record.lifted_unit, unit),
                 day=day_text(record.performed_on),
             )
             for record in mine.heaviest

@@ -30,3 +30,10 @@ async def lifter_unit(db: Database, user_id: int) -> Unit:
     """The unit a lifter trains in, read in its own short transaction (lb for a stranger)."""
     async with db.transaction() as session:
         return unit_of(await get_settings(session, user_id))
+
+
+def forget_drafts(settings: UserSettings) -> None:
+    """Forget the question the lifter owed an answer to, and its half-given answers."""
+    settings.pending_input = None
+    settings.schedule_draft_days = None
+    settings.schedule_draft_time = None

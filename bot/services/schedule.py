@@ -15,6 +15,7 @@ Callback data (the handler checks <owner> against the pressing user first):
     s:d:<owner>:<mask>   the picker showing these days    s:n:<owner>:<mask>  days chosen
     s:t:<owner>:<HHMM>   a suggested time                 s:z:<owner>         keep my zone
     s:o:<owner>          open the picker (from /start)    s:w:<owner>         start workout
+    s:u:<owner>          weekly summary on (offered when reminders are saved)
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ from bot.coach.timing import (
 from bot.coach.units import Unit, format_weight
 from bot.db.engine import Database
 from bot.db.models import ExerciseLoad, PlanSlot, Schedule, User, UserSettings, Workout
-from bot.db.users import ensure_user, get_settings
+from bot.db.users import ensure_user
 from bot.replies import Button, Reply, row
-from bot.services.preferences import zone_of
+from bot.services.preferences import forget_drafts, zone_of
 from bot.services.workout import Lifter, load_in, load_step, steps_for, user_plan
 from bot.texts import common as common_texts
 from bot.texts import schedule as texts
@@ -55,6 +56,7 @@ from bot.texts import schedule as texts
 PREFIX = "s"
 ASK_TIME = "schedule_time"  # `pending_input` names, answered through the text router
 ASK_ZONE = "schedule_zone"
+ASK_SETTINGS_ZONE = "settings_zone"
 TIME_CHOICES = (dt.time(7), dt.time(12), dt.time(18))
 DAYS_PER_ROW = 4
 ALL_DAYS_MASK = 0b111_1111
@@ -110,20 +112,10 @@ def plan_lines(
     return lines
 
 
-async def leave_question(db: Database, user_id: int) -> bool:
-    """Forget any question the lifter owes an answer to (`/cancel`); True if there was one."""
-    async with db.transaction() as session:
-        settings = await get_settings(session, user_id)
-        if settings is None or settings.pending_input is None:
-            return False
-        _forget_drafts(settings)
-        return True
-
-
-def _forget_drafts(settings: UserSettings) -> None:
-    settings.pending_input = None
-    settings.schedule_draft_days = None
-    settings.schedule_draft_time = None
+def _zone_known(loaded: _Loaded) -> bool:
+    """Whether the lifter told us their zone: a schedule was saved with one, or a zone
+    other than the UTC every new lifter starts with was set."""
+    return loaded.schedule is not None or loaded.settings.time_zone != "UTC"
 
 
 def _mask(text: str) -> int | None:
@@ -174,18 +166,21 @@ class ScheduleService:
                 spec = parse_schedule(text)
             except ScheduleError as error:
                 return ScheduleAnswer(Reply(error.message))
+            if spec.zone is None and not _zone_known(loaded):
+                # "7am" in which zone? Asked once; the answer is remembered.
+                loaded.settings.schedule_draft_days = mask_of(spec.days)
+                return self._ask_zone(loaded, spec.at)
             return self._save(loaded, spec.days, spec.at, spec.zone or zone_of(loaded.settings))
 
     def _turn_off(self, loaded: _Loaded) -> ScheduleAnswer:
-        _forget_drafts(loaded.settings)
+        """Reminders off, and the weekly summary with them (it comes with the schedule);
+        `/schedule` brings both back as they were."""
+        forget_drafts(loaded.settings)
         schedule = loaded.schedule
-        if schedule is None or not schedule.enabled:
+        if schedule is None or (not schedule.enabled and schedule.next_summary_at is None):
             return ScheduleAnswer(Reply(texts.ALREADY_OFF))
-        schedule.enabled, schedule.next_due_at = False, None
-        text = texts.OFF
-        if schedule.next_summary_at is not None:
-            text += "\n" + texts.SUMMARY_STAYS
-        return ScheduleAnswer(Reply(text), rearm=True, wake_at=wake_time(schedule))
+        schedule.enabled, schedule.next_due_at, schedule.next_summary_at = False, None, None
+        return ScheduleAnswer(Reply(texts.OFF), rearm=True, wake_at=wake_time(schedule))
 
     def _summary(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         """`/schedule summary off | on | <day> <time>`."""
@@ -239,7 +234,7 @@ class ScheduleService:
         schedule.time_zone = settings.time_zone = zone_name(zone)
         schedule.enabled, schedule.next_due_at = True, due
         schedule.next_summary_at = self._summary_due(settings, zone)
-        _forget_drafts(settings)
+        forget_drafts(settings)
         loaded.user.blocked_at = None  # they are talking to us, so they have not blocked us
         lines = [
             texts.SAVED.format(
@@ -249,14 +244,19 @@ class ScheduleService:
                 next=texts.when(due.astimezone(zone)),
             )
         ]
-        if settings.weekly_summary:
-            lines.append(
-                texts.SUMMARY_LINE.format(
-                    day=WEEKDAYS[settings.weekly_summary_day],
-                    time=texts.clock(settings.weekly_summary_time),
-                )
+        summary = texts.SUMMARY_LINE if settings.weekly_summary else texts.SUMMARY_OFFER
+        lines.append(
+            summary.format(
+                day=WEEKDAYS[settings.weekly_summary_day],
+                time=texts.clock(settings.weekly_summary_time),
             )
-        return ScheduleAnswer(Reply("\n".join(lines)), rearm=True, wake_at=wake_time(schedule))
+        )
+        offer: tuple[tuple[Button, ...], ...] = ()
+        if not settings.weekly_summary:
+            offer = (row(Button(texts.BUTTON_SUMMARY_ON, f"{PREFIX}:u:{loaded.user.id}")),)
+        return ScheduleAnswer(
+            Reply("\n".join(lines), offer), rearm=True, wake_at=wake_time(schedule)
+        )
 
     # -- the step-by-step flow -------------------------------------------------------
 
@@ -298,6 +298,8 @@ class ScheduleService:
                 return self._answer_time(loaded, f"{args[0][:2]}:{args[0][2:]}")
             if action == "z" and pending == ASK_ZONE and not args:
                 return self._answer_zone(loaded, loaded.settings.time_zone)
+            if action == "u" and not args and loaded.schedule is not None:
+                return self._summary(loaded, "on")
             return STALE
 
     def _choose_days(self, loaded: _Loaded, mask: int) -> ScheduleAnswer:
@@ -309,40 +311,80 @@ class ScheduleService:
         text = texts.ASK_TIME.format(days=texts.day_names(days_from_mask(mask)))
         return ScheduleAnswer(Reply(text, (tuple(times),)))
 
-    async def answer_time(self, lifter: Lifter, text: str) -> ScheduleAnswer:
-        """The lifter's answer to "what time?"."""
-        async with self.db.transaction() as session:
-            return self._answer_time(await self._load(session, lifter), text)
+    async def answer(
+        self, session: AsyncSession, user: User, settings: UserSettings, text: str
+    ) -> ScheduleAnswer:
+        """A typed answer to the question the lifter owes (`pending_input`), inside the
+        caller's transaction: the text router loaded the lifter already."""
+        loaded = _Loaded(session, user, settings, await session.get(Schedule, user.id))
+        question = settings.pending_input
+        if question == ASK_TIME:
+            return self._answer_time(loaded, text)
+        if question == ASK_ZONE:
+            return self._answer_zone(loaded, text)
+        if question == ASK_SETTINGS_ZONE:
+            return self._answer_zone_change(loaded, text)
+        forget_drafts(settings)
+        return STALE
 
     def _answer_time(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         settings = loaded.settings
         if settings.pending_input != ASK_TIME or settings.schedule_draft_days is None:
-            _forget_drafts(settings)
+            forget_drafts(settings)
             return STALE
         try:
             at = parse_clock(text)
         except ScheduleError as error:
             return ScheduleAnswer(Reply(error.message))
+        return self._ask_zone(loaded, at)
+
+    def _ask_zone(self, loaded: _Loaded, at: dt.time) -> ScheduleAnswer:
+        """Keep the days (drafted already) and time; ask which zone they are in."""
+        settings = loaded.settings
         settings.schedule_draft_time, settings.pending_input = at, ASK_ZONE
         keep = Button(settings.time_zone, f"{PREFIX}:z:{loaded.user.id}")
         return ScheduleAnswer(Reply(texts.ASK_ZONE.format(time=texts.clock(at)), (row(keep),)))
-
-    async def answer_zone(self, lifter: Lifter, text: str) -> ScheduleAnswer:
-        """The lifter's answer to "which time zone?": the schedule is saved."""
-        async with self.db.transaction() as session:
-            return self._answer_zone(await self._load(session, lifter), text)
 
     def _answer_zone(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
         settings = loaded.settings
         days, at = settings.schedule_draft_days, settings.schedule_draft_time
         if settings.pending_input != ASK_ZONE or days is None or at is None:
-            _forget_drafts(settings)
+            forget_drafts(settings)
             return STALE
         try:
             zone = parse_zone(text)
         except ScheduleError as error:
             return ScheduleAnswer(Reply(error.message))
         return self._save(loaded, days_from_mask(days), at, zone)
+
+    # -- the time zone, from /settings ----------------------------------------------
+
+    async def ask_zone_change(self, lifter: Lifter) -> ScheduleAnswer:
+        """/settings' [Time zone]: ask which zone the lifter is in now."""
+        async with self.db.transaction() as session:
+            loaded = await self._load(session, lifter)
+            forget_drafts(loaded.settings)
+            loaded.settings.pending_input = ASK_SETTINGS_ZONE
+            return ScheduleAnswer(Reply(texts.ASK_NEW_ZONE.format(zone=loaded.settings.time_zone)))
+
+    def _answer_zone_change(self, loaded: _Loaded, text: str) -> ScheduleAnswer:
+        """The new zone: reminders and the summary keep their local times in it."""
+        settings, schedule = loaded.settings, loaded.schedule
+        try:
+            zone = parse_zone(text)
+        except ScheduleError as error:
+            return ScheduleAnswer(Reply(error.message))
+        forget_drafts(settings)
+        settings.time_zone = zone_name(zone)
+        reply = Reply(texts.ZONE_SET.format(zone=settings.time_zone))
+        if schedule is None:
+            return ScheduleAnswer(reply)
+        schedule.time_zone = settings.time_zone
+        if schedule.enabled:
+            days, now = days_from_mask(schedule.days), self.clock.now()
+            schedule.next_due_at = next_due(days=days, at=schedule.local_time, zone=zone, now=now)
+            schedule.next_summary_at = self._summary_due(settings, zone)
+        return ScheduleAnswer(reply, rearm=True, wake_at=wake_time(schedule))
 
     # -- what a reminder says --------------------------------------------------------
 

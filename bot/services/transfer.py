@@ -279,7 +279,6 @@ def seed_load(
         unit=suggestion.unit.value,
         target_reps=suggestion.target_reps,
         after_increase=False,
-        reason=suggestion.reason[:160],
         updated_at=lifted_at,
     )
 

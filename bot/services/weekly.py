@@ -23,6 +23,7 @@ from bot.services.history import exercise_name, number_text
 from bot.services.preferences import zone_of
 from bot.services.schedule import plan_lines
 from bot.services.workout import user_plan
+from bot.texts import loads
 from bot.texts import schedule as texts
 
 WEEK = dt.timedelta(days=7)
@@ -33,7 +34,7 @@ def _record_line(record: Record, unit: Unit) -> str:
     if record.kind == RecordKind.BEST_E1RM:
         load = format_weight(record.value.quantize(Decimal(1)), unit)
         return texts.WEEK_RECORD_E1RM.format(name=name, load=load)
-    load = format_weight(record.weight, record.unit)
+    load = loads.in_unit(record.lifted, record.lifted_unit, unit)
     return texts.WEEK_RECORD_SET.format(name=name, load=load, reps=record.reps)
 
 

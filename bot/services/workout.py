@@ -1,44 +1,56 @@
-"""The guided workout as use cases: each call is one transaction and returns what to say.
+"""The guided workout's shell: load, step, store, in one transaction per update.
 
-Where the lifter is (exercise, set, what the bot waits for) lives in the `workouts` row,
-so a restart or another worker continues exactly there. A set is committed before the
-bot confirms it; a redelivered update or a second press of a button changes nothing.
-
-    start ──> [start_weight] ──> reps ──(no reps-left given)──> rir ──> set logged
-                                   ^                                     │
-                                   └──── next set / next exercise <──────┘ ... summary
+Every decision is `bot.coach.session.step`; this module only turns the `workouts` rows
+into a `WorkoutState`, what the lifter sent into an `Event`, and the effects back into
+rows, timers and messages. Timers and messages go out through `Effects` after the
+commit, so a set is stored before the bot confirms it; a redelivered update or a second
+press of a button changes nothing (`handled_updates`, and buttons name their set).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.coach.catalog import LoadClass, RepRange, UnknownExercise, get_exercise
-from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
+from bot.coach import session as ws
+from bot.coach.catalog import LoadClass, RepRange, get_exercise
+from bot.coach.parsing import SetReportError
 from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
-from bot.coach.progression import LoadSteps, next_set, round_load, starting_weight
-from bot.coach.records import LoggedSet, Record, RecordKind, new_records
+from bot.coach.progression import LoadSteps, round_load
+from bot.coach.records import LoggedSet, new_records
 from bot.coach.summary import summarize
+from bot.coach.timing import local_day
 from bot.coach.transfer import set_fingerprint
-from bot.coach.units import Unit, convert, format_weight
+from bot.coach.units import Unit, convert
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, PlanSlot, UserSettings, Workout, WorkoutExercise, WorkoutSet
+from bot.db.models import (
+    ExerciseLoad,
+    PlanSlot,
+    User,
+    UserSettings,
+    Workout,
+    WorkoutExercise,
+    WorkoutSet,
+)
 from bot.db.users import create_user, refresh_name
-from bot.replies import Button, Outcome, row
-from bot.services.preferences import zone_of
+from bot.replies import Outcome
+from bot.services.ports import Effects
+from bot.services.preferences import forget_drafts, zone_of
 from bot.texts import common as common_texts
 from bot.texts import workout as texts
 
-PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
-RIR_CHOICES = (0, 1, 2, 3, 4, 5)
+PREFIX = texts.PREFIX
+T = TypeVar("T")
+# Reads a typed answer to another feature's question, in the caller's transaction.
+PendingAnswer = Callable[[AsyncSession, User, UserSettings, str], Awaitable[T]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,633 +105,475 @@ def load_step(exercise_key: str, steps: LoadSteps) -> Decimal:
     return steps.cable_step if cable else steps.plate_step
 
 
+# -- rows <-> state ------------------------------------------------------------------
+
+
+def _exercise_state(row: WorkoutExercise, unit: Unit, steps: LoadSteps) -> ws.ExerciseState:
+    target = None
+    if row.target_weight is not None and row.target_unit is not None:
+        step = load_step(row.exercise_key, steps)
+        weight = load_in(row.target_weight, Unit(row.target_unit), unit, step)
+        target = ws.Load(weight, unit)
+    return ws.ExerciseState(
+        id=row.id,
+        exercise_key=row.exercise_key,
+        slot_key=row.slot_key,
+        sets=row.sets,
+        rep_range=RepRange(row.rep_lo, row.rep_hi),
+        rest_seconds=row.rest_seconds,
+        status=ws.ExerciseStatus(row.status),
+        target=target,
+        target_reps=row.target_reps,
+        after_jump=row.after_increase,
+    )
+
+
+def _done_set(row: repo.WorkoutSetRow) -> ws.DoneSet:
+    return ws.DoneSet(
+        exercise_id=row.workout_exercise_id or 0,
+        exercise_key=row.exercise_key,
+        number=row.set_number,
+        weight=row.weight,
+        unit=Unit(row.unit),
+        reps=row.reps,
+        rir=row.rir,
+        warmup=row.warmup,
+    )
+
+
 @dataclass
-class _Session:
-    """What one use case loaded: the lifter's settings, workout and its exercises."""
+class _Loaded:
+    """What one update loaded: the lifter's settings, workout rows and its state."""
 
     session: AsyncSession
+    user: User
     settings: UserSettings
-    workout: Workout | None
-    exercises: list[WorkoutExercise]
+    workout: Workout | None = None
+    rows: Sequence[WorkoutExercise] = ()
+    state: ws.WorkoutState | None = None
 
     @property
     def unit(self) -> Unit:
         return Unit(self.settings.unit)
 
-    @property
-    def zone(self) -> dt.tzinfo:
-        return zone_of(self.settings)
 
-    @property
-    def steps(self) -> LoadSteps:
-        return steps_for(self.settings)
-
-    @property
-    def current(self) -> WorkoutExercise:
-        assert self.workout is not None
-        return self.exercises[self.workout.current_index]
-
-    def target_load(self, exercise: WorkoutExercise) -> str | None:
-        if exercise.target_weight is None or exercise.target_unit is None:
-            return None
-        weight = load_in(
-            exercise.target_weight,
-            Unit(exercise.target_unit),
-            self.unit,
-            load_step(exercise.exercise_key, self.steps),
+def _write(loaded: _Loaded, new: ws.WorkoutState, now: dt.datetime) -> None:
+    """Copy the new state onto the rows; unchanged columns stay untouched (no UPDATE)."""
+    workout = loaded.workout
+    assert workout is not None
+    _assign(
+        workout,
+        current_index=new.index,
+        current_set=new.set_number,
+        awaiting=new.awaiting.value,
+        pending_reps=new.pending_reps,
+        status=new.status.value,
+    )
+    if new.status is not ws.WorkoutStatus.ACTIVE:
+        workout.finished_at = now
+    for row, exercise in zip(loaded.rows, new.exercises, strict=True):
+        target = exercise.target
+        _assign(
+            row,
+            exercise_key=exercise.exercise_key,
+            slot_key=exercise.slot_key,
+            status=exercise.status.value,
+            target_reps=exercise.target_reps,
+            after_increase=exercise.after_jump,
         )
-        return format_weight(weight, self.unit)
+        if target is None:
+            _assign(row, target_weight=None, target_unit=None)
+        elif (
+            row.target_weight is None
+            or row.target_unit is None
+            or (convert(row.target_weight, Unit(row.target_unit), target.unit) != target.weight)
+        ):
+            _assign(row, target_weight=target.weight, target_unit=target.unit.value)
+
+
+def _assign(row: Any, **values: Any) -> None:
+    for column, value in values.items():
+        if getattr(row, column) != value:
+            setattr(row, column, value)
+
+
+# -- the service -----------------------------------------------------------------------
 
 
 class WorkoutService:
-    """Start, log, skip, swap, undo and finish workouts; one transaction per call."""
+    """Start, log, skip, swap, undo, finish and cancel workouts; one transaction per call.
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    Each public method handles one update and carries out its effects (timers, replies)
+    through `effects` after the commit.
+    """
+
+    def __init__(self, db: Database, clock: Clock, effects: Effects) -> None:
         self.db = db
         self.clock = clock
+        self.effects = effects
 
-    async def _load(self, session: AsyncSession, lifter: Lifter) -> _Session:
-        state = await repo.lifter_state(session, lifter.user_id)
-        if state is None:  # first contact: nobody new has a workout
-            _, settings, _ = await create_user(
+    async def _load(self, session: AsyncSession, lifter: Lifter) -> _Loaded:
+        found = await repo.lifter_state(session, lifter.user_id)
+        if found is None:  # first contact: nobody new has a workout
+            user, settings, _ = await create_user(
                 session, lifter.user_id, lifter.first_name, self.clock.now()
             )
-            return _Session(session, settings, None, [])
-        refresh_name(state.user, lifter.first_name)
-        return _Session(session, state.settings, state.workout, state.exercises)
+            return _Loaded(session, user, settings)
+        refresh_name(found.user, lifter.first_name)
+        loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
+        if found.workout is not None:
+            loaded.state = self._state(loaded, found.sets, found.resting)
+        return loaded
 
-    async def _claim(self, s: _Session, lifter: Lifter) -> bool:
-        return await repo.claim_update(
-            s.session, lifter.update_id, lifter.user_id, self.clock.now()
+    def _state(
+        self, loaded: _Loaded, sets: Sequence[repo.WorkoutSetRow], resting: bool
+    ) -> ws.WorkoutState:
+        workout = loaded.workout
+        assert workout is not None
+        unit, steps = loaded.unit, steps_for(loaded.settings)
+        return ws.WorkoutState(
+            exercises=tuple(_exercise_state(row, unit, steps) for row in loaded.rows),
+            unit=unit,
+            steps=steps,
+            index=workout.current_index,
+            awaiting=ws.Awaiting(workout.awaiting),
+            pending_reps=workout.pending_reps,
+            sets=tuple(_done_set(row) for row in sets),
+            resting=resting,
         )
+
+    async def _claim(self, loaded: _Loaded, lifter: Lifter) -> bool:
+        return await repo.claim_update(
+            loaded.session, lifter.update_id, lifter.user_id, self.clock.now()
+        )
+
+    async def _done(self, user_id: int, outcome: Outcome) -> None:
+        """After the commit: timers first (a reply may mention them), then the replies."""
+        if outcome.cancel_timer:
+            self.effects.stop_rest(user_id)
+        if outcome.rest_seconds is not None:
+            self.effects.start_rest(user_id, outcome.rest_seconds)
+        if outcome.replies:
+            await self.effects.send(user_id, outcome.replies)
+
+    async def _step(self, loaded: _Loaded, lifter: Lifter, event: ws.Event) -> Outcome:
+        """Claim the update, step, store the state and effects; what to carry out after."""
+        assert loaded.state is not None
+        if not await self._claim(loaded, lifter):
+            return Outcome()
+        now = self.clock.now()
+        new, effects = ws.step(loaded.state, event, now)
+        _write(loaded, new, now)
+        return await self._apply(loaded, lifter, new, effects, now)
+
+    async def _apply(
+        self,
+        loaded: _Loaded,
+        lifter: Lifter,
+        state: ws.WorkoutState,
+        effects: Sequence[ws.Effect],
+        now: dt.datetime,
+    ) -> Outcome:
+        """Store the effects in this transaction; return the replies and timer changes."""
+        session, workout = loaded.session, loaded.workout
+        assert workout is not None
+        outcome = Outcome()
+        messages: list[ws.Message] = []
+        update_id = lifter.update_id
+        for effect in effects:
+            match effect:
+                case ws.LogSet(set=done):
+                    session.add(self._set_row(lifter.user_id, workout.id, done, now, update_id))
+                    update_id = None  # one update may log several sets; the first owns it
+                case ws.RemoveSet(exercise_id=exercise_id, number=number):
+                    await session.execute(
+                        delete(WorkoutSet).where(
+                            WorkoutSet.workout_exercise_id == exercise_id,
+                            WorkoutSet.set_number == number,
+                        )
+                    )
+                case ws.StartRest(seconds=seconds, due_at=due_at):
+                    await repo.set_rest_timer(session, lifter.user_id, workout.id, due_at)
+                    outcome.rest_seconds, outcome.cancel_timer = seconds, False
+                case ws.StopRest():
+                    await repo.clear_rest_timer(session, lifter.user_id)
+                    outcome.rest_seconds, outcome.cancel_timer = None, True
+                case ws.StoreLoads(loads=loads):
+                    await repo.save_loads(session, self._load_rows(lifter.user_id, loads, now))
+                case ws.Say(message=message):
+                    messages.append(message)
+        facts = None
+        summary = next((m for m in messages if isinstance(m, ws.Summary)), None)
+        if summary is not None and summary.sets:
+            facts = await self._facts(loaded, lifter, summary, now)
+        outcome.replies = texts.render(messages, facts)
+        return outcome
+
+    @staticmethod
+    def _set_row(
+        user_id: int, workout_id: int, done: ws.DoneSet, now: dt.datetime, update_id: int | None
+    ) -> WorkoutSet:
+        return WorkoutSet(
+            user_id=user_id,
+            workout_id=workout_id,
+            workout_exercise_id=done.exercise_id,
+            exercise_key=done.exercise_key,
+            set_number=done.number,
+            weight=done.weight,
+            unit=done.unit.value,
+            reps=done.reps,
+            rir=done.rir,
+            warmup=done.warmup,
+            performed_at=now,
+            update_id=update_id,
+            fingerprint=set_fingerprint(
+                now,
+                done.exercise_key,
+                done.number,
+                done.weight,
+                done.unit,
+                done.reps,
+                warmup=done.warmup,
+            ),
+        )
+
+    @staticmethod
+    def _load_rows(
+        user_id: int, loads: Sequence[ws.NextLoad], now: dt.datetime
+    ) -> list[ExerciseLoad]:
+        return [
+            ExerciseLoad(
+                user_id=user_id,
+                exercise_key=load.exercise_key,
+                weight=load.load.weight,
+                unit=load.load.unit.value,
+                target_reps=load.target_reps,
+                after_increase=load.after_jump,
+                updated_at=now,
+            )
+            for load in loads
+        ]
+
+    async def _facts(
+        self, loaded: _Loaded, lifter: Lifter, summary: ws.Summary, now: dt.datetime
+    ) -> texts.SummaryFacts:
+        """Totals and new records: the records need the lifter's history."""
+        assert loaded.workout is not None
+        zone = zone_of(loaded.settings)
+        today_on = local_day(now, zone)
+        today = [
+            LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, today_on, s.warmup)
+            for s in summary.sets
+        ]
+        history = await repo.logged_before(loaded.session, lifter.user_id, loaded.workout.id, zone)
+        return texts.SummaryFacts(
+            summarize(today, summary.unit), new_records(history, today, summary.unit)
+        )
+
+    async def _in_workout(
+        self,
+        lifter: Lifter,
+        event: Callable[[ws.WorkoutState], ws.Event],
+        *,
+        no_workout: str = texts.NO_WORKOUT,
+    ) -> None:
+        """Run one event against the workout in progress, in one transaction."""
+        async with self.db.transaction() as session:
+            loaded = await self._load(session, lifter)
+            if loaded.state is None:
+                outcome = Outcome().say(no_workout)
+            else:
+                outcome = await self._step(loaded, lifter, event(loaded.state))
+        await self._done(lifter.user_id, outcome)
 
     # -- starting and resuming -------------------------------------------------------
 
-    async def start(self, lifter: Lifter) -> Outcome:
+    async def start(self, lifter: Lifter) -> None:
         """Start today's workout from the lifter's plan, or resume the one in progress."""
         async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
+            loaded = await self._load(session, lifter)
             # Training now: a question left half-answered elsewhere (say, /schedule) must
             # not swallow the set reports that follow.
-            s.settings.pending_input = None
-            if s.workout is not None:
-                return self._prompt(s, Outcome().say(texts.RESUMED), intro=True)
-            if not await self._claim(s, lifter):
-                return Outcome()
-            await self._create(s, lifter.user_id)
-            outcome = Outcome().say(texts.STARTED.format(count=len(s.exercises)))
-            return self._prompt(s, outcome, intro=True)
+            loaded.settings.pending_input = None
+            if loaded.state is not None:
+                outcome = await self._step(loaded, lifter, ws.Show())
+            elif not await self._claim(loaded, lifter):
+                outcome = Outcome()
+            else:
+                state = await self._create(loaded, lifter.user_id)
+                now = self.clock.now()
+                outcome = await self._apply(loaded, lifter, state, ws.begin(state), now)
+        await self._done(lifter.user_id, outcome)
 
-    async def _create(self, s: _Session, user_id: int) -> None:
-        plan = user_plan(await repo.plan_overrides(s.session, user_id))
-        loads = await repo.loads(s.session, user_id)
+    async def _create(self, loaded: _Loaded, user_id: int) -> ws.WorkoutState:
+        session = loaded.session
+        plan = user_plan(await repo.plan_overrides(session, user_id))
+        loads = await repo.loads(session, user_id)
         exercises = [
             {
                 "position": position,
                 "slot_key": slot.key,
                 "status": "active" if position == 0 else "pending",
-                **self._assignment(slot, loads.get(slot.exercise_key)),
+                **_assignment(slot, loads.get(slot.exercise_key)),
             }
             for position, slot in enumerate(plan)
         ]
-        first_load = exercises[0]["target_weight"]
-        awaiting = "reps" if first_load is not None else "start_weight"
-        await repo.create_workout(s.session, user_id, self.clock.now(), awaiting, exercises)
-        state = await repo.lifter_state(s.session, user_id)
-        assert state is not None and state.workout is not None
-        s.workout, s.exercises = state.workout, state.exercises
+        awaiting = "reps" if exercises[0]["target_weight"] is not None else "start_weight"
+        await repo.create_workout(session, user_id, self.clock.now(), awaiting, exercises)
+        found = await repo.lifter_state(session, user_id)
+        assert found is not None and found.workout is not None
+        loaded.workout, loaded.rows = found.workout, found.exercises
+        return self._state(loaded, (), resting=False)
 
-    @staticmethod
-    def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:
-        """A workout position's columns for `slot`'s exercise, from its stored load."""
-        return {
-            "exercise_key": slot.exercise_key,
-            "sets": slot.sets,
-            "rep_lo": slot.rep_range.lo,
-            "rep_hi": slot.rep_range.hi,
-            "rest_seconds": slot.rest_seconds,
-            "target_weight": load.weight if load else None,
-            "target_unit": load.unit if load else None,
-            "target_reps": load.target_reps if load else slot.rep_range.lo,
-            "after_increase": load.after_increase if load else False,
-        }
-
-    async def prompt(self, user_id: int) -> Outcome:
-        """What the lifter should do now (after a rest timer, or on /workout)."""
+    async def rest_over(self, user_id: int) -> None:
+        """The rest timer ran out: say so, with what to do now."""
         async with self.db.transaction() as session:
-            s = await self._load(session, Lifter(user_id))
-            if s.workout is None:
-                return Outcome()
-            return self._prompt(s, Outcome().say(texts.REST_OVER))
-
-    def _prompt(self, s: _Session, outcome: Outcome, *, intro: bool = False) -> Outcome:
-        """Append what the bot waits for, after the current exercise's card when `intro`.
-
-        Card and question are one message with both rows of buttons: one notification
-        per step is easier on a lifter between sets than two.
-        """
-        text, rows = self._question(s)
-        if intro:
-            card, card_row = self._card(s)
-            text, rows = f"{card}\n\n{text}", (card_row, *rows)
-        return outcome.say(text, *rows)
-
-    def _question(self, s: _Session) -> tuple[str, tuple[tuple[Button, ...], ...]]:
-        """What the bot waits for now, and the buttons that answer it."""
-        assert s.workout is not None
-        current = s.current
-        if s.workout.awaiting == "start_weight":
-            suggested = starting_weight(get_exercise(current.exercise_key), s.unit)
-            label = format_weight(suggested, s.unit)
-            data = f"{PREFIX}:sw:{current.id}:{suggested}"
-            name = get_exercise(current.exercise_key).name
-            return texts.ASK_START_WEIGHT.format(name=name), (row(Button(label, data)),)
-        if s.workout.awaiting == "rir":
-            return texts.ASK_RIR, (self._rir_buttons(s),)
-        return self._target(s), (self._rep_buttons(s),)
-
-    def _card(self, s: _Session) -> tuple[str, tuple[Button, ...]]:
-        """The current exercise: name, sets, reps, rest and load, with how-to, skip, swap."""
-        current = s.current
-        exercise = get_exercise(current.exercise_key)
-        text = texts.EXERCISE.format(
-            name=exercise.name,
-            position=current.position + 1,
-            total=len(s.exercises),
-            sets=current.sets,
-            reps=f"{current.rep_lo}-{current.rep_hi}",
-            rest=texts.rest(current.rest_seconds),
-        )
-        load = s.target_load(current)
-        if load is not None:
-            text += "\n" + texts.EXERCISE_LOAD.format(load=load)
-        return text, row(
-            Button(texts.BUTTON_HOWTO, f"h:{exercise.key}"),
-            Button(texts.BUTTON_SKIP, f"{PREFIX}:k:{current.id}"),
-            Button(texts.BUTTON_SWAP, f"{PREFIX}:x:{current.id}"),
-        )
-
-    def _target(self, s: _Session) -> str:
-        assert s.workout is not None
-        current = s.current
-        return texts.SET_TARGET.format(
-            number=s.workout.current_set,
-            total=current.sets,
-            load=s.target_load(current),
-            reps=f"{current.rep_lo}-{current.rep_hi}",
-        )
-
-    def _rep_buttons(self, s: _Session) -> tuple[Button, ...]:
-        assert s.workout is not None
-        current = s.current
-        first = max(0, current.rep_lo - 2)
-        return tuple(
-            Button(str(reps), f"{PREFIX}:r:{current.id}:{s.workout.current_set}:{reps}")
-            for reps in range(first, current.rep_hi + 2)
-        )
-
-    def _rir_buttons(self, s: _Session) -> tuple[Button, ...]:
-        assert s.workout is not None
-        current, number = s.current, s.workout.current_set
-        return tuple(
-            Button(
-                texts.BUTTON_RIR_MAX if rir == RIR_CHOICES[-1] else str(rir),
-                f"{PREFIX}:q:{current.id}:{number}:{rir}",
-            )
-            for rir in RIR_CHOICES
-        )
+            loaded = await self._load(session, Lifter(user_id))
+            outcome = Outcome()
+            if loaded.state is not None:
+                outcome = await self._step(loaded, Lifter(user_id), ws.RestOver())
+        await self._done(user_id, outcome)
 
     # -- what the lifter sends -------------------------------------------------------
 
-    async def on_text(self, lifter: Lifter, text: str) -> tuple[Outcome, str | None]:
+    async def on_text(self, lifter: Lifter, text: str, pending: PendingAnswer[T]) -> T | None:
         """A free-text message: a set report, reps left, or a starting weight.
 
-        When the lifter owes another feature an answer (`pending_input`), nothing is done
-        here and that question's name is returned for the caller to route the text.
+        When the lifter owes another feature an answer (`pending_input`), `pending` reads
+        the text in this same transaction, and what it returns is for the caller to carry
+        out after the commit.
         """
         async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.settings.pending_input is not None:
-                return Outcome(), s.settings.pending_input
-            if s.workout is None:
-                return Outcome().say(common_texts.STRAY_TEXT), None
-            return await self._workout_text(s, lifter, text), None
+            loaded = await self._load(session, lifter)
+            if loaded.settings.pending_input is not None:
+                return await pending(session, loaded.user, loaded.settings, text)
+            if loaded.state is None:
+                outcome = Outcome().say(common_texts.STRAY_TEXT)
+            else:
+                try:
+                    event = ws.read_text(loaded.state, text)
+                except SetReportError as error:
+                    outcome = Outcome(replies=texts.render(ws.misread(loaded.state, error.message)))
+                else:
+                    outcome = await self._step(loaded, lifter, event)
+        await self._done(lifter.user_id, outcome)
+        return None
 
-    async def _workout_text(self, s: _Session, lifter: Lifter, text: str) -> Outcome:
-        assert s.workout is not None
-        try:
-            if s.workout.awaiting == "start_weight":
-                return await self._start_weight_text(s, lifter, text)
-            if s.workout.awaiting == "rir":
-                return await self._rir_text(s, lifter, text)
-            return await self._report(s, lifter, parse_set_report(text))
-        except SetReportError as error:
-            return self._prompt(s, Outcome().say(error.message))
-
-    async def _report(self, s: _Session, lifter: Lifter, report: SetReport) -> Outcome:
-        assert s.workout is not None
-        if not await self._claim(s, lifter):
-            return Outcome()
-        if report.weight is not None:
-            self._retarget(s, report.weight, report.unit or s.unit)
-        if report.rir is None:
-            await repo.clear_rest_timer(s.session, lifter.user_id)  # a report ends the rest
-            s.workout.awaiting = "rir"
-            s.workout.pending_reps = report.reps
-            return Outcome(cancel_timer=True).say(texts.ASK_RIR, self._rir_buttons(s))
-        return await self._log(s, lifter, report.reps, report.rir)
-
-    def _retarget(self, s: _Session, weight: Decimal, unit: Unit) -> None:
-        """The lifter is the boss: a weight in the report replaces the suggested one."""
-        current = s.current
-        if current.target_weight != weight or current.target_unit != unit.value:
-            current.target_weight, current.target_unit = weight, unit.value
-
-    async def _rir_text(self, s: _Session, lifter: Lifter, text: str) -> Outcome:
-        try:
-            rir = parse_rir(text)
-        except SetReportError:
-            report = parse_set_report(text)  # a whole new report corrects the pending one
-            if report.rir is None:
-                raise
-            return await self._report(s, lifter, report)
-        if not await self._claim(s, lifter):
-            return Outcome()
-        assert s.workout is not None and s.workout.pending_reps is not None
-        return await self._log(s, lifter, s.workout.pending_reps, rir)
-
-    async def _start_weight_text(self, s: _Session, lifter: Lifter, text: str) -> Outcome:
-        try:
-            weight, unit = parse_weight(text)
-        except SetReportError:
-            report = parse_set_report(text)  # "135x5" answers the question and logs a set
-            if report.weight is None:
-                raise
-            return await self._report(s, lifter, report)
-        if not await self._claim(s, lifter):
-            return Outcome()
-        return self._set_start_weight(s, weight, unit or s.unit)
-
-    def _set_start_weight(self, s: _Session, weight: Decimal, unit: Unit) -> Outcome:
-        assert s.workout is not None
-        self._retarget(s, weight, unit)
-        s.workout.awaiting = "reps"
-        name = get_exercise(s.current.exercise_key).name
-        text = texts.START_WEIGHT_SET.format(name=name, load=format_weight(weight, unit))
-        return self._prompt(s, Outcome().say(text))
-
-    async def _log(self, s: _Session, lifter: Lifter, reps: int, rir: int) -> Outcome:
-        """Store the set, decide the next load, move on; the caller's commit makes it stick."""
-        assert s.workout is not None
-        current = s.current
-        assert current.target_weight is not None and current.target_unit is not None
-        weight, unit = current.target_weight, Unit(current.target_unit)
-        exercise = get_exercise(current.exercise_key)
-        # Only a set short of the range asks whether the load was just raised: one query
-        # fewer for most sets.
-        after_increase = reps < current.rep_lo and await self._raised(s, lifter, weight, unit)
-        number = s.workout.current_set
-        now = self.clock.now()
-        s.session.add(
-            WorkoutSet(
-                user_id=lifter.user_id,
-                workout_id=s.workout.id,
-                workout_exercise_id=current.id,
-                exercise_key=exercise.key,
-                set_number=number,
-                weight=weight,
-                unit=unit.value,
-                reps=reps,
-                rir=rir,
-                performed_at=now,
-                update_id=lifter.update_id,
-                fingerprint=set_fingerprint(now, exercise.key, number, weight, unit, reps),
-            )
-        )
-        suggestion = next_set(
-            rep_range=RepRange(current.rep_lo, current.rep_hi),
-            load_class=exercise.load_class,
-            weight=weight,
-            reps=reps,
-            rir=rir,
-            steps=steps_for(s.settings) if unit == s.unit else LoadSteps.defaults(unit),
-            after_increase=after_increase,
-        )
-        current.target_weight, current.target_unit = suggestion.weight, suggestion.unit.value
-        current.target_reps = suggestion.target_reps
-        s.workout.pending_reps = None
-        s.workout.awaiting = "reps"
-        logged = texts.LOGGED.format(
-            number=number,
-            load=format_weight(weight, unit),
-            reps=reps,
-            rir=texts.RIR_SUFFIX.format(rir=rir),
-        )
-        outcome = Outcome().say(f"{logged}\n{suggestion.reason}")
-        if number < current.sets:
-            s.workout.current_set = number + 1
-            outcome.replies[-1] = replace(
-                outcome.replies[-1],
-                text=outcome.replies[-1].text
-                + "\n"
-                + texts.NEXT_SET.format(
-                    number=number + 1,
-                    total=current.sets,
-                    load=s.target_load(current),
-                    reps=f"{current.rep_lo}-{current.rep_hi}",
-                    rest=texts.rest(current.rest_seconds),
-                ),
-                buttons=(self._rep_buttons(s),),
-            )
-            outcome.rest_seconds = current.rest_seconds
-            await repo.set_rest_timer(
-                s.session,
-                lifter.user_id,
-                s.workout.id,
-                self.clock.now() + dt.timedelta(seconds=current.rest_seconds),
-            )
-            return outcome
-        await repo.clear_rest_timer(s.session, lifter.user_id)  # no rest after the last set
-        current.status = "done"
-        outcome.say(texts.EXERCISE_DONE.format(name=exercise.name))
-        return await self._advance(s, lifter, outcome)
-
-    async def _raised(self, s: _Session, lifter: Lifter, weight: Decimal, unit: Unit) -> bool:
-        """Whether `weight` is more than the lifter's previous working set of this exercise."""
-        with s.session.no_autoflush:  # the changes so far are flushed once, at commit
-            previous = await repo.last_lifted(s.session, lifter.user_id, s.current.exercise_key)
-        return previous is not None and convert(weight, unit, Unit.KG) > convert(
-            previous.weight, Unit(previous.unit), Unit.KG
-        )
-
-    async def _advance(self, s: _Session, lifter: Lifter, outcome: Outcome) -> Outcome:
-        """Move to the next exercise still to do, or finish the workout."""
-        assert s.workout is not None
-        upcoming = [e for e in s.exercises if e.status == "pending"]
-        if not upcoming:
-            return await self._finish(s, lifter, outcome)
-        following = upcoming[0]
-        following.status = "active"
-        s.workout.current_index = following.position
-        s.workout.current_set = 1
-        s.workout.awaiting = "reps" if following.target_weight is not None else "start_weight"
-        return self._prompt(s, outcome, intro=True)
-
-    # -- buttons ---------------------------------------------------------------------
-
-    async def on_button(self, lifter: Lifter, data: str) -> Outcome:
+    async def on_button(self, lifter: Lifter, data: str) -> None:
         """A workout button; stale, forged or repeated presses change nothing."""
+        async with self.db.transaction() as session:
+            loaded = await self._load(session, lifter)
+            event = None
+            if loaded.state is not None:
+                event = await self._button_event(loaded, lifter, data)
+            if event is None:
+                outcome = Outcome().say(common_texts.STALE_BUTTON)
+            else:
+                outcome = await self._step(loaded, lifter, event)
+        await self._done(lifter.user_id, outcome)
+
+    async def _button_event(self, loaded: _Loaded, lifter: Lifter, data: str) -> ws.Event | None:
+        """The event a button's data stands for; None when it is not one of ours."""
+        state = loaded.state
+        assert state is not None
         parts = data.split(":")
-        async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.workout is None or len(parts) < 3 or not parts[2].isdigit():
-                return Outcome().say(common_texts.STALE_BUTTON)
-            target_id = int(parts[2])
-            if target_id not in {e.id for e in s.exercises}:
-                return Outcome().say(common_texts.STALE_BUTTON)
-            try:
-                return await self._button(s, lifter, parts[1], target_id, parts[3:])
-            except (ValueError, InvalidOperation, UnknownExercise, PlanError, SetReportError):
-                return Outcome().say(common_texts.STALE_BUTTON)
+        if len(parts) < 3 or not parts[2].isdigit():
+            return None
+        action, exercise_id, args = parts[1], int(parts[2]), parts[3:]
+        if exercise_id not in {e.id for e in state.exercises}:
+            return None
+        try:
+            return await self._read_button(loaded, lifter, action, exercise_id, args)
+        except (ValueError, InvalidOperation, IndexError, PlanError, SetReportError):
+            return None
 
-    async def _button(
-        self, s: _Session, lifter: Lifter, action: str, target_id: int, args: list[str]
-    ) -> Outcome:
-        assert s.workout is not None
-        at_current = target_id == s.current.id
-        if action in {"r", "q"}:
-            number, value = int(args[0]), int(args[1])
-            expected = "reps" if action == "r" else "rir"
-            if not at_current or number != s.workout.current_set or s.workout.awaiting != expected:
-                return Outcome().say(texts.ALREADY_LOGGED)
-            if action == "r":
-                return await self._report(s, lifter, SetReport(reps=value))
-            if not await self._claim(s, lifter):
-                return Outcome()
-            assert s.workout.pending_reps is not None
-            return await self._log(s, lifter, s.workout.pending_reps, value)
-        if action == "sw" and at_current and s.workout.awaiting == "start_weight":
-            if not await self._claim(s, lifter):
-                return Outcome()
-            weight = parse_weight(args[0])[0]
-            return self._set_start_weight(s, weight, s.unit)
-        if action == "k" and at_current:
-            return await self._skip(s, lifter)
-        if action == "x" and at_current:
-            return self._swap_menu(s)
-        if action == "xs" and at_current:
-            return await self._swap(s, lifter, args[0])
-        return Outcome().say(common_texts.STALE_BUTTON)
+    async def _read_button(
+        self, loaded: _Loaded, lifter: Lifter, action: str, exercise_id: int, args: list[str]
+    ) -> ws.Event | None:
+        state = loaded.state
+        assert state is not None
+        if action in {"r", "p", "q"}:
+            at = ws.At(exercise_id, int(args[0]))
+            value = int(args[1])
+            if action == "q":
+                return ws.RirAnswered(value, at)
+            return ws.SetReported((ws.ReportedSet(value),), at, ask_rir=action == "r")
+        at = ws.At(exercise_id)
+        if action == "sw":
+            confirmed = args[1:] == ["y"]
+            return ws.StartWeightGiven(Decimal(args[0]), None, at, confirmed=confirmed)
+        if action == "k":
+            return ws.Skip(at)
+        if action == "x":
+            return ws.SwapAsked(at)
+        if action == "xs":
+            return await self._swap_event(loaded, lifter, args[0], at)
+        return None
 
-    # -- skip, swap, undo, finish ----------------------------------------------------
+    async def _swap_event(
+        self, loaded: _Loaded, lifter: Lifter, exercise_key: str, at: ws.At | None
+    ) -> ws.Event | None:
+        """A swap to `exercise_key`, with its stored load; None if the slot can't take it."""
+        state = loaded.state
+        assert state is not None
+        slot = default_slot(state.current.slot_key)
+        if exercise_key not in ws.swap_options(state.current, slot.options):
+            return None
+        stored = (await repo.loads(loaded.session, lifter.user_id)).get(exercise_key)
+        return ws.Swap(
+            exercise_key,
+            slot.key,
+            None if stored is None else ws.Load(stored.weight, Unit(stored.unit)),
+            None if stored is None else stored.target_reps,
+            False if stored is None else stored.after_increase,
+            at,
+        )
 
-    async def skip(self, lifter: Lifter) -> Outcome:
+    # -- commands --------------------------------------------------------------------
+
+    async def skip(self, lifter: Lifter) -> None:
         """Skip the current exercise (`/skip`)."""
-        async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.workout is None:
-                return Outcome().say(texts.NO_WORKOUT)
-            return await self._skip(s, lifter)
+        await self._in_workout(lifter, lambda _: ws.Skip())
 
-    async def _skip(self, s: _Session, lifter: Lifter) -> Outcome:
-        if not await self._claim(s, lifter):
-            return Outcome()
-        assert s.workout is not None
-        current = s.current
-        logged = await self._sets_of(s, current)
-        current.status = "done" if logged else "skipped"
-        s.workout.pending_reps = None
-        await repo.clear_rest_timer(s.session, lifter.user_id)
-        name = get_exercise(current.exercise_key).name
-        outcome = Outcome(cancel_timer=True).say(texts.SKIPPED.format(name=name))
-        return await self._advance(s, lifter, outcome)
+    async def swap(self, lifter: Lifter) -> None:
+        """Offer what the current exercise can be swapped for (`/swap`)."""
+        await self._in_workout(lifter, lambda _: ws.SwapAsked())
 
-    async def _sets_of(self, s: _Session, exercise: WorkoutExercise) -> list[WorkoutSet]:
-        assert s.workout is not None
-        sets = await repo.workout_sets(s.session, s.workout.id)
-        return [x for x in sets if x.workout_exercise_id == exercise.id]
+    async def undo(self, lifter: Lifter) -> None:
+        """Take back the pending answer, else the last set (`/undo`)."""
+        await self._in_workout(lifter, lambda _: ws.Undo())
 
-    def _swap_menu(self, s: _Session) -> Outcome:
-        current = s.current
-        name = get_exercise(current.exercise_key).name
-        options = [
-            key for key in default_slot(current.slot_key).options if key != current.exercise_key
-        ]
-        if not options:
-            return Outcome().say(texts.SWAP_NO_OPTIONS.format(name=name))
-        buttons = [
-            row(Button(get_exercise(key).name, f"{PREFIX}:xs:{current.id}:{key}"))
-            for key in options
-        ]
-        return Outcome().say(texts.SWAP_CHOOSE.format(name=name), *buttons)
-
-    async def _swap(self, s: _Session, lifter: Lifter, exercise_key: str) -> Outcome:
-        assert s.workout is not None
-        current = s.current
-        if await self._sets_of(s, current):
-            name = get_exercise(current.exercise_key).name
-            return Outcome().say(texts.SWAP_AFTER_SETS.format(name=name))
-        if not await self._claim(s, lifter):
-            return Outcome()
-        slot = default_slot(current.slot_key).swapped(exercise_key)
-        slot = replace(
-            slot,
-            sets=current.sets,
-            rep_range=RepRange(current.rep_lo, current.rep_hi),
-            rest_seconds=current.rest_seconds,
-        )
-        loads = await repo.loads(s.session, lifter.user_id)
-        for column, value in self._assignment(slot, loads.get(exercise_key)).items():
-            setattr(current, column, value)
-        s.workout.current_set = 1
-        s.workout.awaiting = "reps" if current.target_weight is not None else "start_weight"
-        name = get_exercise(exercise_key).name
-        keep = Button(texts.KEEP_SWAP.format(name=name), f"p:keep:{slot.key}:{exercise_key}")
-        outcome = Outcome().say(texts.SWAPPED.format(name=name), row(keep))
-        return self._prompt(s, outcome, intro=True)
-
-    async def _in_workout(
-        self, lifter: Lifter, action: Callable[[_Session], Awaitable[Outcome]]
-    ) -> Outcome:
-        """Run a command that needs a workout in progress, once per update."""
-        async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.workout is None:
-                return Outcome().say(texts.NO_WORKOUT)
-            if not await self._claim(s, lifter):
-                return Outcome()
-            return await action(s)
-
-    async def undo(self, lifter: Lifter) -> Outcome:
-        """Remove the last set of the workout and go back to it (`/undo`)."""
-        return await self._in_workout(lifter, lambda s: self._undo(s, lifter))
-
-    async def _undo(self, s: _Session, lifter: Lifter) -> Outcome:
-        assert s.workout is not None
-        last = await repo.last_set(s.session, s.workout.id)
-        if last is None:
-            return self._prompt(s, Outcome().say(texts.NOTHING_TO_UNDO))
-        owner = next(e for e in s.exercises if e.id == last.workout_exercise_id)
-        for exercise in s.exercises:
-            if exercise.position > owner.position and exercise.status == "active":
-                exercise.status = "pending"
-        owner.status = "active"
-        owner.target_weight, owner.target_unit = last.weight, last.unit
-        s.workout.current_index = owner.position
-        s.workout.current_set = last.set_number
-        s.workout.awaiting = "reps"
-        s.workout.pending_reps = None
-        await s.session.delete(last)
-        await repo.clear_rest_timer(s.session, lifter.user_id)
-        text = texts.UNDONE.format(
-            number=last.set_number,
-            name=get_exercise(owner.exercise_key).name,
-            load=format_weight(last.weight, Unit(last.unit)),
-            reps=last.reps,
-        )
-        return self._prompt(s, Outcome(cancel_timer=True).say(text))
-
-    async def finish(self, lifter: Lifter) -> Outcome:
+    async def finish(self, lifter: Lifter) -> None:
         """Finish now with a summary (`/done`)."""
-        return await self._in_workout(
-            lifter, lambda s: self._finish(s, lifter, Outcome(cancel_timer=True))
-        )
+        await self._in_workout(lifter, lambda _: ws.Finish())
 
-    async def cancel(self, lifter: Lifter) -> Outcome | None:
-        """End the workout keeping what was logged (`/cancel`); None if there was none."""
+    async def cancel(self, lifter: Lifter) -> None:
+        """Leave a pending question, else end the workout keeping its sets (`/cancel`).
+
+        Both in one transaction, the lifter loaded once.
+        """
         async with self.db.transaction() as session:
-            s = await self._load(session, lifter)
-            if s.workout is None:
-                return None
-            if not await self._claim(s, lifter):
-                return Outcome()
-            sets = await repo.workout_sets(session, s.workout.id)
-            await self._close(s, lifter, "cancelled", sets)
-            return Outcome(cancel_timer=True).say(texts.CANCELLED.format(count=len(sets)))
-
-    async def _close(
-        self, s: _Session, lifter: Lifter, status: str, sets: list[WorkoutSet]
-    ) -> list[WorkoutExercise]:
-        """End the workout; store next-time loads of every exercise that got sets."""
-        assert s.workout is not None
-        s.workout.status = status
-        s.workout.finished_at = self.clock.now()
-        s.workout.pending_reps = None
-        await repo.clear_rest_timer(s.session, lifter.user_id)
-        trained = {x.workout_exercise_id for x in sets}
-        done = [e for e in s.exercises if e.id in trained]
-        loads = []
-        for exercise in done:
-            assert exercise.target_weight is not None and exercise.target_unit is not None
-            loads.append(
-                ExerciseLoad(
-                    user_id=lifter.user_id,
-                    exercise_key=exercise.exercise_key,
-                    weight=exercise.target_weight,
-                    unit=exercise.target_unit,
-                    target_reps=exercise.target_reps or exercise.rep_lo,
-                    after_increase=exercise.after_increase,
-                    updated_at=self.clock.now(),
-                )
-            )
-        await repo.save_loads(s.session, loads)
-        return done
-
-    async def _finish(self, s: _Session, lifter: Lifter, outcome: Outcome) -> Outcome:
-        assert s.workout is not None
-        sets = await repo.workout_sets(s.session, s.workout.id)
-        done = await self._close(s, lifter, "finished", sets)
-        outcome.cancel_timer = True
-        if not sets:
-            return outcome.say(texts.SUMMARY_EMPTY)
-        history = await repo.logged_before(s.session, lifter.user_id, s.workout.id, s.zone)
-        return outcome.say(self._summary(s, history, sets, done))
-
-    def _summary(
-        self,
-        s: _Session,
-        history: list[LoggedSet],
-        sets: list[WorkoutSet],
-        done: list[WorkoutExercise],
-    ) -> str:
-        today = [repo.as_logged(x, s.zone) for x in sets]
-        summary = summarize(today, s.unit)
-        lines = [
-            texts.SUMMARY_TITLE,
-            texts.SUMMARY_TOTALS.format(
-                sets=summary.sets, reps=summary.reps, volume=format_weight(summary.volume, s.unit)
-            ),
-        ]
-        for item in summary.exercises:
-            lines.append(
-                texts.SUMMARY_BEST.format(
-                    name=get_exercise(item.exercise_key).name,
-                    load=format_weight(item.best.weight, item.best.unit),
-                    reps=item.best.reps,
-                )
-            )
-        records = new_records(history, today, s.unit)
-        if records:
-            lines += ["", texts.SUMMARY_RECORDS]
-            lines += [
-                texts.SUMMARY_RECORD.format(
-                    name=get_exercise(r.exercise_key).name, what=_record_text(r, s.unit)
-                )
-                for r in records
-            ]
-        lines += ["", texts.SUMMARY_NEXT]
-        for exercise in done:
-            lines.append(
-                texts.SUMMARY_NEXT_LOAD.format(
-                    name=get_exercise(exercise.exercise_key).name,
-                    load=s.target_load(exercise),
-                    reps=f"{exercise.rep_lo}-{exercise.rep_hi}",
-                )
-            )
-        return "\n".join(lines)
+            loaded = await self._load(session, lifter)
+            if loaded.settings.pending_input is not None:
+                forget_drafts(loaded.settings)
+                outcome = Outcome().say(common_texts.CANCELLED)
+            elif loaded.state is None:
+                outcome = Outcome().say(common_texts.NOTHING_TO_CANCEL)
+            else:
+                outcome = await self._step(loaded, lifter, ws.Cancel())
+        await self._done(lifter.user_id, outcome)
 
 
-def _record_text(record: Record, unit: Unit) -> str:
-    if record.kind == RecordKind.BEST_E1RM:
-        return f"estimated max {format_weight(record.value.quantize(Decimal('1')), unit)}"
-    return f"{format_weight(record.weight, record.unit)} x {record.reps}"
+def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:
+    """A workout position's columns for `slot`'s exercise, from its stored load."""
+    return {
+        "exercise_key": slot.exercise_key,
+        "sets": slot.sets,
+        "rep_lo": slot.rep_range.lo,
+        "rep_hi": slot.rep_range.hi,
+        "rest_seconds": slot.rest_seconds,
+        "target_weight": load.weight if load else None,
+        "target_unit": load.unit if load else None,
+        "target_reps": load.target_reps if load else slot.rep_range.lo,
+        "after_increase": load.after_increase if load else False,
+    }

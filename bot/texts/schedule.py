@@ -18,10 +18,16 @@ ASK_ZONE = (
     "Reminders at {time}. Which time zone are you in? Send Europe/Berlin, a city like "
     "New York, or an offset like UTC+2."
 )
+ASK_NEW_ZONE = (
+    "You're on {zone}. Which time zone are you in? Send a city like Berlin or New York, "
+    "Europe/Berlin, or an offset like UTC+2 (or /cancel)."
+)
+ZONE_SET = "Time zone set: {zone}. Reminders keep their local times."
 SAVED = "Reminders set: {days} at {time} ({zone}).\nNext one: {next}."
 SUMMARY_LINE = "Weekly summary: {day} at {time}. Turn it off with /schedule summary off."
-OFF = "Reminders are off. Send /schedule to set them again."
-SUMMARY_STAYS = "Your weekly summary still comes; /schedule summary off stops it too."
+OFF = "Reminders and the weekly summary are off. Send /schedule to set them again."
+SUMMARY_OFFER = "Want a weekly summary too, {day}s at {time}? Tap below, or /schedule summary on."
+BUTTON_SUMMARY_ON = "Weekly summary on"
 ALREADY_OFF = "Reminders were already off. Send /schedule to set them."
 
 SUMMARY_ON = "Weekly summary on: {day} at {time} ({zone}).\nNext one: {next}."

@@ -1,7 +1,7 @@
 """other exercises' sets kept from imports; import mappings; imported reps up to 500
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 14:05:00
 
 * `other_sets`: sets of exercises in an imported file that are none of our lifts, kept
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

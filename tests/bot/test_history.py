@@ -243,3 +243,35 @@ async def test_history_week_counts_hard_sets_per_muscle_this_week_and_last(
     assert "Rear deltoids: 0.5 · last week 0" in reply
     assert "Serratus posterior" not in reply
     assert "10-20 hard sets per muscle a week is a common guide" in reply
+
+
+async def test_history_keeps_one_line_per_exercise_across_units(bot: BotHarness) -> None:
+    """A lifter who switched from lb to kg sees each workout in kg, on one line."""
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("225x6 @2")
+    await bot.say("/done")
+    await bot.say("/units kg")
+    reply = texts(await bot.say("/workout"))
+    assert "Today: 107.5 kg" in reply  # 235 lb on 2.5 kg plates
+    await bot.say("6 @2")
+    await bot.say("/done")
+    history = texts(await bot.say("/history"))
+    assert "Deadlift: 102.5x6 (225 lb) @2" in history
+    assert "Deadlift: 107.5x6 @2" in history
+    assert ", lb" not in history
+
+
+async def test_records_lifted_in_the_other_unit_read_as_loadable(bot: BotHarness) -> None:
+    """A kg set on an lb account: '/prs' says '145 lb (65 kg)', never '143.3 lb'."""
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("65kg x 5 @2")
+    await bot.say("/done")
+    await bot.say("/units kg")
+    await bot.say("/workout")
+    await bot.say("70 x 5 @2")
+    await bot.say("/done")
+    await bot.say("/units lb")
+    prs = texts(await bot.say("/prs"))
+    assert "155 lb (70 kg)" in prs and "143.3" not in prs

@@ -89,7 +89,7 @@ async def test_one_line_forms_bad_input_and_off(bot: BotHarness) -> None:
     assert "Tue, Thu at 07:00 (Europe/Berlin)" in texts(await bot.say("/schedule tue thu 7am"))
     assert "at 06:30 (UTC+05:30)" in texts(await bot.say("/schedule daily 6:30 UTC+5:30"))
 
-    assert "Reminders are off" in texts(await bot.say("/schedule off"))
+    assert "Reminders and the weekly summary are off" in texts(await bot.say("/schedule off"))
     schedule = await schedule_of(bot.db, LIFTER)
     assert schedule is not None and not schedule.enabled and schedule.next_due_at is None
     assert "already off" in texts(await bot.say("/schedule off"))
@@ -303,7 +303,8 @@ async def test_weekly_summary_on_sunday_and_turned_off(bot: BotHarness) -> None:
     await bot.say("225x6 @2")
     await bot.say("/done")
     reply = texts(await bot.say("/schedule mon 07:00 UTC"))
-    assert "Weekly summary: Sunday at 19:00" in reply
+    assert "Want a weekly summary too, Sundays at 19:00?" in reply
+    assert "Weekly summary on: Sunday at 19:00" in texts(await bot.press("Weekly summary on"))
     move_to(bot.clock, dt.datetime(2025, 1, 12, 19, 1, tzinfo=dt.UTC))
     summary = await fire(bot)
     assert "Your week: 1 workout." in summary
@@ -320,6 +321,44 @@ async def test_weekly_summary_on_sunday_and_turned_off(bot: BotHarness) -> None:
     on = texts(await bot.say("/schedule summary sat 18:00"))
     assert "Weekly summary on: Saturday at 18:00 (UTC)" in on
     assert "Next one: Saturday 25 January, 18:00" in on
+
+
+async def test_one_line_without_a_zone_asks_for_it_once_then_remembers(bot: BotHarness) -> None:
+    reply = texts(await bot.say("/schedule mon wed fri 7am"))
+    assert "Which time zone are you in?" in reply and "Reminders set" not in reply
+    reply = texts(await bot.say("berlin"))
+    assert "Reminders set: Mon, Wed, Fri at 07:00 (Europe/Berlin)" in reply
+    reply = texts(await bot.say("/schedule tue 8am"))
+    assert "Reminders set: Tue at 08:00 (Europe/Berlin)" in reply
+
+
+async def test_the_weekly_summary_is_offered_and_goes_off_with_the_reminders(
+    bot: BotHarness,
+) -> None:
+    reply = texts(await bot.say("/schedule mon 07:00 UTC"))
+    assert "Want a weekly summary too, Sundays at 19:00?" in reply
+    schedule = await schedule_of(bot.db, LIFTER)
+    assert schedule is not None and schedule.next_summary_at is None  # not on unasked
+    assert "Weekly summary on: Sunday at 19:00" in texts(await bot.press("Weekly summary on"))
+    reply = texts(await bot.say("/schedule off"))
+    assert "Reminders and the weekly summary are off." in reply
+    schedule = await schedule_of(bot.db, LIFTER)
+    assert schedule is not None and schedule.next_summary_at is None and not schedule.enabled
+    reply = texts(await bot.say("/schedule mon 07:00"))  # back on: the summary too
+    assert "Weekly summary: Sunday at 19:00" in reply
+
+
+async def test_settings_in_one_place(bot: BotHarness) -> None:
+    reply = texts(await bot.say("/settings"))
+    assert "Units: lb" in reply and "Time zone: UTC" in reply and "Reminders: off" in reply
+    await bot.press("Use kg")
+    assert "Units: kg" in texts(bot.emulator.messages(LIFTER)[-1:])  # edited in place
+    assert "Which time zone are you in?" in texts(await bot.press("Time zone"))
+    assert "Time zone set: Europe/Berlin." in texts(await bot.say("berlin"))
+    assert "Which days do you train?" in texts(await bot.press("Reminders"))
+    await bot.say("/workout")
+    await bot.say("/settings")
+    assert "one workout keeps one unit" in texts(await bot.press("Use lb"))
 
 
 # -- many lifters: limits, faults, and two workers ------------------------------------------

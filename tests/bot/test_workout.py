@@ -154,9 +154,7 @@ async def test_cancel_keeps_logged_sets_and_done_summarises(bot: BotHarness) -> 
     await bot.say("/workout")
     await bot.say("225")
     await bot.say("225x5 @2")
-    assert "1 sets you logged are saved" in texts(await bot.say("/cancel")) or "saved" in texts(
-        bot.emulator.messages(LIFTER)[-1:]
-    )
+    assert "Your 1 set is saved." in texts(await bot.say("/cancel"))
     assert len(await stored_sets(bot)) == 1
     assert "Nothing to cancel" in texts(await bot.say("/cancel"))
     # The next workout starts from the load the set earned.
@@ -184,3 +182,51 @@ async def test_a_report_during_the_rest_cancels_the_timer(bot: BotHarness) -> No
     assert bot.app is not None
     assert await fire_rest_timers(bot.app) == 0
     assert "Logged set 2" in texts(await bot.say("1"))
+
+
+async def test_one_unit_per_workout_a_kilo_weight_is_converted(bot: BotHarness) -> None:
+    """A lifter on lb who types 60kg: every load shown and stored stays in lb, loadable."""
+    await bot.say("/workout")
+    await bot.say("225")
+    reply = texts(await bot.say("60kg x 5 @2"))
+    assert "Logged set 1: 130 lb (you typed 60 kg) x 5 (2 left)." in reply
+    assert "kg" not in reply.replace("you typed 60 kg", "")
+    assert "set 2 of 3 at 130 lb" in reply
+    sets = await stored_sets(bot)
+    assert [(s.weight, s.unit) for s in sets] == [(Decimal("130"), "lb")]
+
+
+async def test_an_implausible_start_weight_is_asked_about_first(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    reply = texts(await bot.say("6"))
+    assert "6 lb for Deadlift?" in reply and "Starting" not in reply
+    assert "Starting Deadlift at 135 lb." in texts(await bot.press("135 lb"))
+    await bot.say("/cancel")
+    await bot.say("/workout")
+    await bot.say("6")
+    assert "Starting Deadlift at 6 lb." in texts(await bot.press("Yes, 6 lb"))
+
+
+async def test_undo_while_reps_left_is_asked_takes_back_only_the_answer(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("6 @2")
+    assert "How many more reps" in texts(await bot.say("5"))
+    reply = texts(await bot.say("/undo"))
+    assert "Took back those 5 reps" in reply and "Set 2 of 3" in reply
+    assert len(await stored_sets(bot)) == 1  # set 1 stays
+
+
+async def test_swap_command_offers_the_alternatives(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    reply = texts(await bot.say("/swap"))
+    assert "Swap Deadlift for:" in reply
+    assert "Swapped to Rack pull for today." in texts(await bot.press("Rack pull"))
+
+
+async def test_the_planned_set_takes_one_tap(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    reply = texts(await bot.press("Did 4 reps as planned"))
+    assert "Logged set 1: 225 lb x 4." in reply and "set 2 of 3" in reply
+    assert [(s.reps, s.rir) for s in await stored_sets(bot)] == [(4, None)]

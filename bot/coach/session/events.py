@@ -1,0 +1,138 @@
+"""What can happen to a workout: the lifter's reports, answers and commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from bot.coach.session.state import Load
+from bot.coach.units import Unit
+
+_RPE_MAX = Decimal(10)
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """Which question a button answers; a press whose question has passed changes nothing."""
+
+    exercise_id: int
+    set_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedSet:
+    """One set as read from the lifter: reps, and whatever else they said.
+
+    No weight means the target load. No unit means the workout's. `rpe` is kept as said
+    (RPE 8 = 2 reps left); `rir` wins when both are given.
+    """
+
+    reps: int
+    weight: Decimal | None = None
+    unit: Unit | None = None
+    rir: int | None = None
+    rpe: Decimal | None = None
+    warmup: bool = False
+
+    @property
+    def reps_in_reserve(self) -> int | None:
+        if self.rir is not None:
+            return self.rir
+        if self.rpe is None:
+            return None
+        return max(0, int((_RPE_MAX - self.rpe).to_integral_value(rounding=ROUND_FLOOR)))
+
+
+@dataclass(frozen=True, slots=True)
+class SetReported:
+    """One or more sets, in the order lifted.
+
+    Only the last set is asked about reps left when none was given, and only when
+    `ask_rir` (an "as planned" button says it is common enough to log without asking).
+    """
+
+    sets: tuple[ReportedSet, ...]
+    at: At | None = None
+    ask_rir: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RirAnswered:
+    """The answer to "how many more reps could you have done?"."""
+
+    rir: int
+    at: At | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartWeightGiven:
+    """A first load for an exercise new to the lifter; `confirmed` skips the sanity check."""
+
+    weight: Decimal
+    unit: Unit | None = None
+    at: At | None = None
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    at: At | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SwapAsked:
+    """Show the exercises the current one can be swapped for."""
+
+    at: At | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """Swap the current exercise for `exercise_key`, with its stored next-time load."""
+
+    exercise_key: str
+    slot_key: str
+    stored: Load | None = None
+    stored_reps: int | None = None
+    stored_after_jump: bool = False
+    at: At | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """Take back the last thing logged: a pending reps answer, else the last set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """End now with a summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """End now keeping the sets, without a summary."""
+
+
+@dataclass(frozen=True, slots=True)
+class RestOver:
+    """The rest timer ran out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """Say where the lifter is (/workout while one is going)."""
+
+
+Event = (
+    SetReported
+    | RirAnswered
+    | StartWeightGiven
+    | Skip
+    | SwapAsked
+    | Swap
+    | Undo
+    | Finish
+    | Cancel
+    | RestOver
+    | Show
+)

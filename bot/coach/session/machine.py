@@ -1,0 +1,478 @@
+"""The transitions: `begin`, `step`, and reading typed text into an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from decimal import Decimal
+
+from bot.coach.catalog import get_exercise
+from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
+from bot.coach.plans import default_slot
+from bot.coach.progression import next_set, round_load, starting_weight
+from bot.coach.session.effects import (
+    Effect,
+    LogSet,
+    RemoveSet,
+    Say,
+    StartRest,
+    StopRest,
+    StoreLoads,
+)
+from bot.coach.session.events import (
+    At,
+    Cancel,
+    Event,
+    Finish,
+    ReportedSet,
+    RestOver,
+    RirAnswered,
+    SetReported,
+    Skip,
+    StartWeightGiven,
+    Swap,
+    SwapAsked,
+    Undo,
+)
+from bot.coach.session.messages import (
+    AlreadyLogged,
+    AnswerUndone,
+    Cancelled,
+    CheckStartWeight,
+    ExerciseDone,
+    Hint,
+    Logged,
+    Message,
+    NextLoad,
+    NothingToUndo,
+    Question,
+    RestIsOver,
+    Resumed,
+    SetUndone,
+    Skipped,
+    Started,
+    StartWeightSet,
+    Summary,
+    SwapMenu,
+    Swapped,
+    SwapRefused,
+)
+from bot.coach.session.state import (
+    Awaiting,
+    DoneSet,
+    ExerciseState,
+    ExerciseStatus,
+    Load,
+    WorkoutState,
+    WorkoutStatus,
+)
+from bot.coach.units import Unit, convert
+
+# A typed start weight outside [start / 4, start x 8] of the usual first load is asked
+# about before it is taken: "6" sent to "what weight?" is more likely reps than 6 lb.
+_PLAUSIBLE_BELOW = Decimal(4)
+_PLAUSIBLE_ABOVE = Decimal(8)
+
+
+def begin(state: WorkoutState, *, resumed: bool = False) -> list[Effect]:
+    """What to say when a workout starts (or is picked up again)."""
+    opening: Message = Resumed() if resumed else Started(len(state.exercises))
+    return [Say(opening), _ask(state, intro=True)]
+
+
+def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutState, list[Effect]]:
+    """Apply one event; the effects say what the shell must store, time and say."""
+    if state.status is not WorkoutStatus.ACTIVE:
+        return state, []
+    if isinstance(event, SetReported):
+        return _reported(state, event, now)
+    if isinstance(event, RirAnswered):
+        if state.awaiting is not Awaiting.RIR or _stale(state, event.at):
+            return state, [Say(AlreadyLogged())]
+        assert state.pending_reps is not None
+        done = ReportedSet(reps=state.pending_reps, rir=event.rir)
+        answered = replace(state, pending_reps=None, awaiting=Awaiting.REPS)
+        return _log_all(answered, (done,), now, ask_rir=False)
+    if isinstance(event, StartWeightGiven):
+        return _start_weight(state, event)
+    if isinstance(event, Skip):
+        return _stale_or(state, event.at, _skip)
+    if isinstance(event, SwapAsked):
+        return _stale_or(state, event.at, _swap_menu)
+    if isinstance(event, Swap):
+        return _stale_or(state, event.at, lambda s: _swap(s, event))
+    if isinstance(event, Undo):
+        return _undo(state)
+    if isinstance(event, Finish):
+        return _close(state, WorkoutStatus.FINISHED, [])
+    if isinstance(event, Cancel):
+        return _close(state, WorkoutStatus.CANCELLED, [])
+    if isinstance(event, RestOver):
+        return replace(state, resting=False), [Say(RestIsOver()), _ask(state)]
+    return state, [Say(Resumed()), _ask(state, intro=True)]
+
+
+def read_text(state: WorkoutState, text: str) -> Event:
+    """A typed message as an event, read against what the bot waits for.
+
+    Raises `SetReportError` (with a hint) when nothing fits. The message reader of the
+    next issue replaces this with one that weighs every reading.
+    """
+    if state.awaiting is Awaiting.START_WEIGHT:
+        try:
+            weight, unit = parse_weight(text)
+        except SetReportError:
+            report = parse_set_report(text)  # "135x5" answers the question and logs a set
+            if report.weight is None:
+                raise
+            return _reported_event(report)
+        return StartWeightGiven(weight, unit)
+    if state.awaiting is Awaiting.RIR:
+        try:
+            return RirAnswered(parse_rir(text))
+        except SetReportError:
+            report = parse_set_report(text)  # a whole new report corrects the pending one
+            if report.rir is None:
+                raise
+            return _reported_event(report)
+    return _reported_event(parse_set_report(text))
+
+
+def misread(state: WorkoutState, hint: str) -> list[Message]:
+    """What to say to text that `read_text` could not take: how to write it, and the
+    question again."""
+    return [Hint(hint), _ask(state).message]
+
+
+def _reported_event(report: SetReport) -> SetReported:
+    return SetReported((ReportedSet(report.reps, report.weight, report.unit, report.rir),))
+
+
+def _stale(state: WorkoutState, at: At | None) -> bool:
+    if at is None:
+        return False
+    if at.exercise_id != state.current.id:
+        return True
+    return at.set_number is not None and at.set_number != state.set_number
+
+
+def _stale_or(
+    state: WorkoutState,
+    at: At | None,
+    then: Callable[[WorkoutState], tuple[WorkoutState, list[Effect]]],
+) -> tuple[WorkoutState, list[Effect]]:
+    return (state, [Say(AlreadyLogged())]) if _stale(state, at) else then(state)
+
+
+def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
+    current = state.current
+    suggested = None
+    if state.awaiting is Awaiting.START_WEIGHT:
+        suggested = starting_weight(get_exercise(current.exercise_key), state.unit)
+    return Say(
+        Question(
+            exercise=current,
+            position=current_position(state),
+            total=len(state.exercises),
+            awaiting=state.awaiting,
+            set_number=state.set_number,
+            working_number=state.working_number,
+            unit=state.unit,
+            intro=intro,
+            suggested_start=suggested,
+            resting=state.resting,
+        )
+    )
+
+
+def current_position(state: WorkoutState) -> int:
+    """The current exercise's place in the workout, counted from 1."""
+    return state.index + 1
+
+
+def _with_current(state: WorkoutState, **changes: object) -> WorkoutState:
+    exercises = list(state.exercises)
+    exercises[state.index] = replace(state.current, **changes)  # type: ignore[arg-type]
+    return replace(state, exercises=tuple(exercises))
+
+
+def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[Load, Load | None]:
+    """A typed load in the workout's unit, rounded to a loadable one, and the typed load
+    when it had to be converted."""
+    if unit is None or unit is state.unit:
+        return Load(weight, state.unit), None
+    converted = round_load(convert(weight, unit, state.unit), state.step_for(state.current))
+    return Load(converted, state.unit), Load(weight, unit)
+
+
+def _start_weight(
+    state: WorkoutState, event: StartWeightGiven
+) -> tuple[WorkoutState, list[Effect]]:
+    if state.awaiting is not Awaiting.START_WEIGHT or _stale(state, event.at):
+        return state, [Say(AlreadyLogged())]
+    load, _ = _in_unit(state, event.weight, event.unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
+    plausible = usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
+    if not (plausible or event.confirmed):
+        check = CheckStartWeight(state.current, load, Load(usual, state.unit))
+        return state, [Say(check)]
+    new = _with_current(state, target=load, after_jump=False)
+    new = replace(new, awaiting=Awaiting.REPS)
+    return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new)]
+
+
+def _reported(
+    state: WorkoutState, event: SetReported, now: dt.datetime
+) -> tuple[WorkoutState, list[Effect]]:
+    if event.at is not None and (state.awaiting is not Awaiting.REPS or _stale(state, event.at)):
+        return state, [Say(AlreadyLogged())]
+    if not event.sets:
+        return state, [_ask(state)]
+    first = event.sets[0]
+    if state.awaiting is Awaiting.START_WEIGHT and first.weight is None:
+        return state, [_ask(state)]  # reps without a load: the load is still the question
+    resting = state.resting
+    state = replace(state, pending_reps=None, awaiting=_awaiting_load(state), resting=False)
+    new, effects = _log_all(state, event.sets, now, ask_rir=event.ask_rir)
+    if resting and not any(isinstance(e, StartRest) for e in effects):
+        effects.insert(0, StopRest())  # a report ends the rest; a new rest replaces it
+    return new, effects
+
+
+def _log_all(
+    state: WorkoutState, sets: Iterable[ReportedSet], now: dt.datetime, *, ask_rir: bool
+) -> tuple[WorkoutState, list[Effect]]:
+    """Log the sets in order; the last one without reps left asks for them (if `ask_rir`)."""
+    effects: list[Effect] = []
+    reported = list(sets)
+    for position, one in enumerate(reported):
+        if state.status is not WorkoutStatus.ACTIVE:
+            break  # the workout ended with this batch (its last exercise's last set)
+        typed: Load | None = None
+        if one.weight is not None:
+            load, typed = _in_unit(state, one.weight, one.unit)
+            if not one.warmup:
+                state = _with_current(state, target=load, after_jump=_jumped(state, load))
+                state = replace(state, awaiting=Awaiting.REPS)
+        last = position == len(reported) - 1
+        asking = ask_rir and one.reps_in_reserve is None and not one.warmup
+        if last and asking and state.current.target is not None:
+            state = replace(state, awaiting=Awaiting.RIR, pending_reps=one.reps)
+            effects.append(_ask(state))
+            break
+        state, more = _log_one(state, one, typed, now, last=last)
+        effects += more
+    return state, effects
+
+
+def _awaiting_load(state: WorkoutState) -> Awaiting:
+    """REPS once the current exercise has a load, START_WEIGHT until then."""
+    return Awaiting.REPS if state.current.target is not None else Awaiting.START_WEIGHT
+
+
+def _jumped(state: WorkoutState, load: Load) -> bool:
+    """Whether `load` was just raised: above this exercise's previous working set, or the
+    stored target that came from adding weight (first set of the day)."""
+    previous = [s for s in state.sets_of(state.current.id) if not s.warmup]
+    if previous:
+        return load.weight > previous[-1].weight
+    target = state.current.target
+    return state.current.after_jump and target is not None and load.weight >= target.weight
+
+
+def _log_one(
+    state: WorkoutState, one: ReportedSet, typed: Load | None, now: dt.datetime, *, last: bool
+) -> tuple[WorkoutState, list[Effect]]:
+    current = state.current
+    load = current.target
+    if one.warmup and one.weight is not None:
+        load = _in_unit(state, one.weight, one.unit)[0]
+    if load is None:
+        return state, [_ask(state)]
+    done = DoneSet(
+        exercise_id=current.id,
+        exercise_key=current.exercise_key,
+        number=state.set_number,
+        weight=load.weight,
+        unit=load.unit,
+        reps=one.reps,
+        rir=one.reps_in_reserve,
+        warmup=one.warmup,
+    )
+    working = state.working_number
+    state = replace(state, sets=(*state.sets, done), pending_reps=None)
+    if one.warmup:
+        effects: list[Effect] = [LogSet(done), Say(Logged(done, working, None, typed))]
+        return state, effects + ([_ask(state)] if last else [])
+    suggestion = next_set(
+        rep_range=current.rep_range,
+        load_class=get_exercise(current.exercise_key).load_class,
+        weight=load.weight,
+        reps=one.reps,
+        rir=one.reps_in_reserve,
+        steps=state.steps,
+        after_increase=_jumped_before(state, done),
+    )
+    state = _with_current(
+        state,
+        target=Load(suggestion.weight, suggestion.unit),
+        target_reps=suggestion.target_reps,
+        after_jump=suggestion.weight > load.weight,
+    )
+    final = working >= current.sets and last  # extra sets in one message stay here
+    effects = [LogSet(done), Say(Logged(done, working, suggestion, typed, final))]
+    if not final:
+        if not last:
+            return state, effects
+        state = replace(state, resting=True)
+        due = now + dt.timedelta(seconds=current.rest_seconds)
+        return state, [*effects, StartRest(current.rest_seconds, due), _ask(state)]
+    effects.append(Say(_exercise_done(state, state.current)))
+    state = _with_current(state, status=ExerciseStatus.DONE)
+    if state.resting:
+        effects.append(StopRest())
+        state = replace(state, resting=False)
+    return _advance(state, effects)
+
+
+def _jumped_before(state: WorkoutState, done: DoneSet) -> bool:
+    """Whether the set just logged came right after a jump in load."""
+    working = [s for s in state.sets_of(done.exercise_id) if not s.warmup]
+    if len(working) >= 2:
+        return working[-1].weight > working[-2].weight
+    return state.current.after_jump
+
+
+def _exercise_done(state: WorkoutState, exercise: ExerciseState) -> ExerciseDone:
+    sets = tuple(s for s in state.sets_of(exercise.id) if not s.warmup)
+    return ExerciseDone(exercise.exercise_key, sets, exercise.target, exercise.target_reps)
+
+
+def _advance(state: WorkoutState, effects: list[Effect]) -> tuple[WorkoutState, list[Effect]]:
+    """Move to the next exercise still to do, or finish the workout."""
+    upcoming = [i for i, e in enumerate(state.exercises) if e.status is ExerciseStatus.PENDING]
+    if not upcoming:
+        return _close(state, WorkoutStatus.FINISHED, effects)
+    state = replace(state, index=upcoming[0], pending_reps=None)
+    state = _with_current(state, status=ExerciseStatus.ACTIVE)
+    state = replace(state, awaiting=_awaiting_load(state))
+    return state, [*effects, _ask(state, intro=True)]
+
+
+def _skip(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+    current = state.current
+    worked = any(not s.warmup for s in state.sets_of(current.id))
+    effects: list[Effect] = [Say(Skipped(current.exercise_key))]
+    if state.resting:
+        effects.insert(0, StopRest())
+    state = replace(state, resting=False, pending_reps=None)
+    status = ExerciseStatus.DONE if worked else ExerciseStatus.SKIPPED
+    return _advance(_with_current(state, status=status), effects)
+
+
+def swap_options(exercise: ExerciseState, slot_options: tuple[str, ...]) -> tuple[str, ...]:
+    """What the exercise can be swapped for: its slot's options but itself."""
+    return tuple(key for key in slot_options if key != exercise.exercise_key)
+
+
+def _swap_menu(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+    if state.sets_of(state.current.id):
+        return state, [Say(SwapRefused(state.current.exercise_key))]
+    options = swap_options(state.current, default_slot(state.current.slot_key).options)
+    return state, [Say(SwapMenu(state.current, options))]
+
+
+def _swap(state: WorkoutState, event: Swap) -> tuple[WorkoutState, list[Effect]]:
+    if state.sets_of(state.current.id):
+        return state, [Say(SwapRefused(state.current.exercise_key))]
+    new = _with_current(state, exercise_key=event.exercise_key, slot_key=event.slot_key)
+    target = None
+    if event.stored is not None:
+        target = _in_unit(new, event.stored.weight, event.stored.unit)[0]
+    new = _with_current(
+        new,
+        target=target,
+        target_reps=event.stored_reps or new.current.rep_range.lo,
+        after_jump=event.stored_after_jump,
+    )
+    new = replace(new, awaiting=_awaiting_load(new), pending_reps=None)
+    return new, [Say(Swapped(event.exercise_key, event.slot_key)), _ask(new, intro=True)]
+
+
+def _undo(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+    if state.awaiting is Awaiting.RIR and state.pending_reps is not None:
+        new = replace(state, awaiting=_awaiting_load(state), pending_reps=None)
+        return new, [Say(AnswerUndone(state.pending_reps)), _ask(new)]
+    if not state.sets:
+        return state, [Say(NothingToUndo()), _ask(state)]
+    last = state.sets[-1]
+    owner = next(i for i, e in enumerate(state.exercises) if e.id == last.exercise_id)
+    exercises = tuple(
+        replace(e, status=ExerciseStatus.PENDING)
+        if i != owner and e.status is ExerciseStatus.ACTIVE
+        else e
+        for i, e in enumerate(state.exercises)
+    )
+    new = replace(
+        state,
+        exercises=exercises,
+        index=owner,
+        sets=state.sets[:-1],
+        awaiting=Awaiting.REPS,
+        pending_reps=None,
+        resting=False,
+    )
+    new = _with_current(
+        new,
+        status=ExerciseStatus.ACTIVE,
+        target=Load(last.weight, last.unit) if not last.warmup else new.current.target,
+        after_jump=_jumped_at(new, last),
+    )
+    new = replace(new, awaiting=_awaiting_load(new))
+    effects: list[Effect] = [RemoveSet(last.exercise_id, last.number)]
+    if state.resting:
+        effects.append(StopRest())
+    return new, [*effects, Say(SetUndone(last)), _ask(new)]
+
+
+def _jumped_at(state: WorkoutState, removed: DoneSet) -> bool:
+    """After an undo: whether the set to do again came after a jump (as it did before)."""
+    working = [s for s in state.sets_of(removed.exercise_id) if not s.warmup]
+    if not working:
+        return state.current.after_jump and not removed.warmup
+    return removed.weight > working[-1].weight
+
+
+def next_loads(state: WorkoutState) -> tuple[NextLoad, ...]:
+    """Next-time loads of every exercise with working sets today."""
+    trained = {s.exercise_id for s in state.sets if not s.warmup}
+    return tuple(
+        NextLoad(
+            e.exercise_key,
+            e.target,
+            e.target_reps or e.rep_range.lo,
+            e.after_jump,
+            e.rep_range,
+        )
+        for e in state.exercises
+        if e.id in trained and e.target is not None
+    )
+
+
+def _close(
+    state: WorkoutState, status: WorkoutStatus, effects: list[Effect]
+) -> tuple[WorkoutState, list[Effect]]:
+    """End the workout, storing next-time loads of every exercise that got sets."""
+    loads = next_loads(state)
+    closing: list[Effect] = []
+    if state.resting:
+        closing.append(StopRest())
+    if loads:
+        closing.append(StoreLoads(loads))
+    if status is WorkoutStatus.CANCELLED:
+        message: Message = Cancelled(sum(1 for s in state.sets if not s.warmup))
+    else:
+        message = Summary(state.sets, loads, state.unit)
+    new = replace(state, status=status, resting=False, pending_reps=None)
+    return new, [*effects, *closing, Say(message)]

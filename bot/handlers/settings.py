@@ -1,0 +1,62 @@
+"""/settings and its buttons: adapters between Telegram and SettingsService."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.coach.units import parse_unit
+from bot.context import CoachContext, services
+from bot.handlers import callback_data
+from bot.handlers.respond import acknowledge, show
+from bot.handlers.schedule import apply_answer
+from bot.handlers.schedule import service as schedule_service
+from bot.handlers.workout import lifter, private_only
+from bot.services.settings import PREFIX, SettingsAnswer, SettingsService
+from bot.texts import common as common_texts
+
+
+def service(context: CoachContext) -> SettingsService:
+    svc = services(context)
+    return SettingsService(svc.db, svc.clock)
+
+
+async def _show(update: Update, context: CoachContext, answer: SettingsAnswer) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert chat is not None
+    await show(context.bot, chat.id, query if answer.in_place else None, answer.reply)
+
+
+async def settings_command(update: Update, context: CoachContext) -> None:
+    """Units, time zone and reminders, with a button for each."""
+    await _show(update, context, await service(context).show(lifter(update)))
+
+
+async def on_button(update: Update, context: CoachContext) -> None:
+    """A /settings button; only its owner may press it."""
+    query = update.callback_query
+    assert query is not None
+    values = callback_data.parse(query.data, PREFIX, callback_data.SETTINGS)
+    if values is None:
+        await acknowledge(query, common_texts.STALE_BUTTON)
+        return
+    action, owner, *args = (str(value) for value in values)
+    me = lifter(update)
+    if owner != str(me.user_id):
+        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+        return
+    await acknowledge(query)
+    unit = parse_unit(args[0]) if action == "u" else None
+    if unit is not None:
+        await _show(update, context, await service(context).set_unit(me, unit))
+    else:
+        await apply_answer(update, context, await schedule_service(context).ask_zone_change(me))
+
+
+def build_settings_handlers() -> list[BaseHandler]:
+    """/settings in private chats (a polite no in groups) and its buttons."""
+    return [
+        CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("settings", private_only),
+        CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
+    ]
