@@ -385,7 +385,7 @@ async def test_other_exercises_are_kept_shown_in_history_and_deleted_with_the_re
     await bot.press("Import")
     history = texts(await bot.say("/history"))
     assert "Mon 15 Jan 2024 · Upper Back A (imported)" in history
-    assert "Bench Press (Barbell), kg: 60x5" in history  # the lifter's unit is lb
+    assert "Bench Press (Barbell): 130x5 (60 kg)" in history  # shown in the lifter's lb
     assert {s.exercise_key for s in await stored_sets(bot)} == {
         "barbell_row",
         "face_pull",
