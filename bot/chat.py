@@ -18,7 +18,7 @@ from typing import TextIO
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot.app import build_application, processor_of, start_polling, stop_polling
+from bot.app import build_application, inbox_of, processor_of, start_polling, stop_polling
 from bot.clock import Clock
 from bot.config import Settings
 from bot.localapi import BotApiEmulator, BotMessage
@@ -136,6 +136,9 @@ async def run_chat(settings: Settings, *, files_dir: Path, stdin: TextIO | None 
         clock = Clock()
         app = build_application(local, clock=clock)
         await start_polling(app)
+        # Telegram's update ids go on across runs; a fresh emulator's would start at 1,
+        # and the inbox would take them for redeliveries of last run's messages.
+        emulator.world.updates.next_id = await inbox_of(app).last_update_id() + 1
         console = ChatConsole(emulator, app, clock, files_dir, sys.stdout)
         if interactive:
             print("Talking to Upper Back Coach offline. Try /start. !quit to leave.")

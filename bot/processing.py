@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -33,10 +33,16 @@ def _chat_key(update: object) -> int | None:
 
 
 class PerChatOrderedProcessor(BaseUpdateProcessor):
-    """Bounded concurrency with a per-chat FIFO; also tells waiters when an update is done."""
+    """Bounded concurrency with a per-chat FIFO; tells waiters and `on_done` (the inbox's
+    marker, `bot.pipeline.inbox.Inbox.done`) when an update is done."""
 
-    def __init__(self, max_concurrent_updates: int = DEFAULT_CONCURRENCY) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = DEFAULT_CONCURRENCY,
+        on_done: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self.on_done = on_done
         self._tails: dict[int, asyncio.Future[None]] = {}
         self._done: set[int] = set()
         self._done_order: deque[int] = deque()
@@ -78,6 +84,8 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         if not isinstance(update, Update):
             return
         update_id = update.update_id
+        if self.on_done is not None:
+            self.on_done(update_id)
         self._done.add(update_id)
         self._done_order.append(update_id)
         if len(self._done_order) > _REMEMBERED_UPDATES:

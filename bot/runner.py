@@ -18,22 +18,33 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
+from bot.pipeline.polling import Poller
 
 log = logging.getLogger(__name__)
 
 
 async def serve_until_signalled(
-    start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]
-) -> None:
-    """Start, wait for SIGTERM or SIGINT, then stop (also when starting failed halfway)."""
+    start: Callable[[], Awaitable[object]],
+    stop: Callable[[], Awaitable[None]],
+    failed: Callable[[], asyncio.Event | None] = lambda: None,
+) -> bool:
+    """Start, wait for SIGTERM or SIGINT (or the `failed` event), then stop (also when
+    starting failed halfway); True if it stopped because of `failed`."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     try:
         await start()
-        await stopping.wait()
+        waits = [asyncio.ensure_future(stopping.wait())]
+        failure = failed()
+        if failure is not None:
+            waits.append(asyncio.ensure_future(failure.wait()))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
         log.info("stopping: finishing the updates in hand")
+        return failure is not None and failure.is_set()
     finally:
         await stop()
 
@@ -43,8 +54,17 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     if not webhook:
         app = build_application(settings)
         log.info("starting with long polling")
-        asyncio.run(serve_until_signalled(lambda: start_polling(app), lambda: stop_polling(app)))
-        return 0
+        pollers: list[Poller] = []
+
+        async def start() -> None:
+            pollers.append(await start_polling(app))
+
+        conflict = asyncio.run(
+            serve_until_signalled(
+                start, lambda: stop_polling(app), lambda: pollers[0].conflict if pollers else None
+            )
+        )
+        return 3 if conflict else 0  # 3: another process polls with this token
     from bot.webhook import Webhook, WebhookServer  # aiohttp: only in this mode
 
     try:

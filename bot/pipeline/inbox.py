@@ -1,0 +1,118 @@
+"""Store updates before confirming them, hand the new ones to the Application, and
+remember which are handled.
+
+An update is confirmed to Telegram (the next getUpdates offset, or the webhook's 200)
+only after its batch is committed here, so a crash at any moment leaves it either with
+Telegram, which sends it again, or in the inbox, which hands it on at the next start.
+A redelivery of an update already stored is not handed on: it gets no second reply.
+Handled updates are marked in batches, a few statements for many updates; a crash
+before a mark only means the update is handled again, and the ledger
+(`bot.db.inbox.claim_update`) keeps that from changing anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Sequence
+
+from telegram import Bot, Update
+
+from bot.clock import Clock
+from bot.db import inbox as repo
+from bot.db.engine import Database
+
+log = logging.getLogger(__name__)
+
+PRUNE_EVERY = 600.0  # seconds between sweeps of rows older than the redelivery window
+
+
+def arrival(update: Update) -> repo.Arrival:
+    """What the inbox keeps of an update."""
+    chat = update.effective_chat
+    return repo.Arrival(update.update_id, chat.id if chat else None, update.to_json())
+
+
+class Inbox:
+    """The durable front of the pipeline, shared by polling and the webhook."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self._finished: list[int] = []
+        self._marker: asyncio.Task[None] | None = None
+        self._pruned_at = time.monotonic()
+
+    async def accept(self, updates: Sequence[Update], queue: asyncio.Queue[object]) -> None:
+        """Store a batch in one commit, then queue the updates that are new.
+
+        Returns only after the commit, so the caller may confirm the batch to Telegram.
+        If the database cannot take them, the updates are queued anyway: their handlers
+        meet the same outage and tell the lifter to try again, rather than silence.
+        """
+        try:
+            async with self.db.transaction() as session:
+                fresh = await repo.store(session, [arrival(u) for u in updates], self.clock.now())
+        except Exception as error:  # the database is out of reach: handled without a net
+            log.warning("could not store %d updates in the inbox: %r", len(updates), error)
+            fresh = {u.update_id for u in updates}
+        for update in updates:
+            if update.update_id in fresh:
+                fresh.discard(update.update_id)  # Telegram never repeats an id in a batch
+                await queue.put(update)
+            else:
+                log.info("update %s was delivered again; already handled", update.update_id)
+
+    async def resume(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
+        """Queue what a crash left stored but unhandled, oldest first; how many."""
+        async with self.db.transaction() as session:
+            rows = await repo.pending(session)
+        for _, payload in rows:
+            await queue.put(Update.de_json(json.loads(payload), bot))
+        if rows:
+            log.info("handling %d updates received before a restart", len(rows))
+        return len(rows)
+
+    async def last_update_id(self) -> int:
+        """The highest update id stored (0 if none): where a new emulator's ids go on."""
+        async with self.db.transaction() as session:
+            return await repo.last_update_id(session)
+
+    def done(self, update_id: int) -> None:
+        """An update is handled; marked in the inbox soon, together with others."""
+        self._finished.append(update_id)
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.get_running_loop().create_task(self._mark())
+
+    async def _mark(self) -> None:
+        while self._finished:
+            ids, self._finished = self._finished, []
+            try:
+                async with self.db.transaction() as session:
+                    await repo.mark_done(session, ids, self.clock.now())
+            except Exception as error:  # handled again after a restart; the ledger holds
+                log.warning("could not mark %d updates handled: %r", len(ids), error)
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
+            await self.prune()
+
+    async def prune(self) -> int:
+        """Delete rows Telegram can no longer redeliver, a batch per transaction."""
+        self._pruned_at = time.monotonic()
+        removed = 0
+        try:
+            while True:
+                async with self.db.transaction() as session:
+                    count = await repo.prune(session, self.clock.now())
+                removed += count
+                if count < repo.PRUNE_BATCH:
+                    return removed
+        except Exception as error:
+            log.warning("could not prune the inbox: %r", error)
+            return removed
+
+    async def close(self) -> None:
+        """Write the last marks (after the Application finished its updates)."""
+        if self._marker is not None:
+            await self._marker
