@@ -14,11 +14,11 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Executable, bindparam, delete, func, select, update
+from sqlalchemy import Executable, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import dialect_of, insert_into
-from bot.db.models import InboxUpdate
+from bot.db.models import InboxUpdate, Workout
 
 REDELIVERY_WINDOW = dt.timedelta(hours=26)  # Telegram's 24 hours, and a margin
 PRUNE_BATCH = 1_000  # rows deleted per statement: short transactions, no long locks
@@ -72,16 +72,34 @@ async def store(session: AsyncSession, arrivals: Sequence[Arrival], now: dt.date
     return set(result.scalars())
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A stored update not yet handled; `claimed` if it already changed the lifter's state."""
+
+    update_id: int
+    payload: str
+    claimed: bool
+    training: bool  # the chat's lifter has a workout going
+
+
+_TRAINING = (
+    exists()
+    .where(Workout.user_id == InboxUpdate.chat_id, Workout.status == "active")
+    .label("training")
+)
 _PENDING = (
-    select(InboxUpdate.update_id, InboxUpdate.payload)
+    select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.claimed_at, _TRAINING)
     .where(InboxUpdate.done_at.is_(None), InboxUpdate.payload.is_not(None))
     .order_by(InboxUpdate.update_id)
 )
 
 
-async def pending(session: AsyncSession) -> list[tuple[int, str]]:
+async def pending(session: AsyncSession) -> list[Pending]:
     """Updates stored but not yet handled (a crash came between), in id order."""
-    return [(row.update_id, row.payload) for row in await session.execute(_PENDING)]
+    return [
+        Pending(row.update_id, row.payload, row.claimed_at is not None, bool(row.training))
+        for row in await session.execute(_PENDING)
+    ]
 
 
 async def last_update_id(session: AsyncSession) -> int:

@@ -23,6 +23,7 @@ from telegram import Bot, Update
 from bot.clock import Clock
 from bot.db import inbox as repo
 from bot.db.engine import Database
+from bot.pipeline.replay import where_am_i
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,14 @@ class Inbox:
         """Queue what a crash left stored but unhandled, oldest first; how many."""
         async with self.db.transaction() as session:
             rows = await repo.pending(session)
-        for _, payload in rows:
-            await queue.put(Update.de_json(json.loads(payload), bot))
+        for row in rows:
+            payload = json.loads(row.payload)
+            if row.claimed:  # its change is stored; its reply may be lost: say where they are
+                payload = where_am_i(payload, row.training)
+                if payload is None:
+                    self.done(row.update_id)
+                    continue
+            await queue.put(Update.de_json(payload, bot))
         if rows:
             log.info("handling %d updates received before a restart", len(rows))
         return len(rows)

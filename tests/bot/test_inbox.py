@@ -1,0 +1,98 @@
+"""The inbox: stored before confirmed, a redelivery gets no second reply, a reused id
+after the window is a new message, and old rows are pruned, on each database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import Clock
+from bot.db import inbox as repo
+from bot.db.engine import Database
+from bot.db.models import InboxUpdate, WorkoutSet
+from bot.pipeline.inbox import Inbox
+from tests.harness import LIFTER, BotHarness, texts
+
+NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+
+
+def arrivals(*ids: int) -> list[repo.Arrival]:
+    return [repo.Arrival(i, LIFTER, f'{{"update_id": {i}}}') for i in ids]
+
+
+async def test_a_batch_is_stored_once_and_a_redelivery_is_not_new(db: Database) -> None:
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(1, 2, 3), NOW) == {1, 2, 3}
+    later = NOW + dt.timedelta(hours=23)
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(2, 3, 4), later) == {4}
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [1, 2, 3, 4]
+        await repo.mark_done(session, [1, 3], later)
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [2, 4]
+
+
+async def test_an_id_reused_after_the_window_is_a_new_update(db: Database) -> None:
+    async with db.transaction() as session:
+        await repo.store(session, arrivals(7), NOW)
+        assert await repo.claim_update(session, 7, LIFTER, NOW)
+        await repo.mark_done(session, [7], NOW)
+    async with db.transaction() as session:
+        assert not await repo.claim_update(session, 7, LIFTER, NOW)  # a replay: changes nothing
+    reused = NOW + repo.REDELIVERY_WINDOW + dt.timedelta(minutes=1)
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(7), reused) == {7}
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [7]
+        assert await repo.claim_update(session, 7, LIFTER, reused)  # its change counts
+
+
+async def test_pruning_deletes_old_handled_rows_in_batches_and_keeps_the_rest(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repo, "PRUNE_BATCH", 3)
+    old = NOW - repo.REDELIVERY_WINDOW - dt.timedelta(minutes=1)
+    async with db.transaction() as session:
+        await repo.store(session, arrivals(*range(1, 11)), old)
+        await repo.mark_done(session, list(range(1, 10)), old)  # 10 is still unhandled
+        await repo.store(session, arrivals(11, 12), NOW)
+        await repo.mark_done(session, [11, 12], NOW)
+    assert await Inbox(db, clock=FixedClock()).prune() == 9
+    async with db.transaction() as session:
+        kept = await session.scalars(select(InboxUpdate.update_id).order_by("update_id"))
+        assert list(kept) == [10, 11, 12]
+
+
+class FixedClock(Clock):
+    def now(self) -> dt.datetime:
+        return NOW
+
+
+async def test_a_redelivered_update_gets_no_second_reply(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    logged = await bot.emulator.send_text(LIFTER, "225x6 @2")
+    await bot._settle(logged, LIFTER)
+    done = await bot.emulator.send_text(LIFTER, "/done")
+    assert "Workout done" in texts(await bot._settle(done, LIFTER))
+    await bot.emulator.redeliver(logged)
+    await bot.emulator.redeliver(done)  # once: "You have no workout going"
+    reply = texts(await bot.say("/history"))  # answered after both redeliveries
+    assert reply.startswith("Your workouts")
+    assert bot.new_messages() == []
+    assert len(bot.emulator.messages(LIFTER)) == 5  # 4 answers and the history, nothing else
+    async with bot.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 1
+
+
+async def test_an_update_id_telegram_reuses_after_a_day_is_answered(bot: BotHarness) -> None:
+    update_id = await bot.emulator.send_text(LIFTER, "/start")
+    assert await bot._settle(update_id, LIFTER)
+    bot.clock.advance(repo.REDELIVERY_WINDOW + dt.timedelta(hours=1))
+    count = len(bot.emulator.messages(LIFTER))
+    await bot.emulator.redeliver(update_id)  # the same id and text, a day later
+    answer = await bot.emulator.wait_for_messages(LIFTER, count + 1)
+    assert "Welcome back" in (answer[-1].text or "")
