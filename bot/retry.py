@@ -11,8 +11,10 @@ way, and the rest timer still brings the next target.
 
 The policy sits in the transport, `HTTPXRequest.do_request`, python-telegram-bot's
 documented extension point, so every call gets it: handlers, jobs and start-up alike.
-One exception: calls made inside `paced()` get a 429 back at once. Their caller spaces
-its sends itself (`bot.scheduling.sender`); a repeat from here would skip that spacing.
+One exception: calls made inside `paced()` are tried once and every failure handed back.
+Their caller spaces its sends and retries itself (`bot.scheduling.sender`), so retries
+happen in one place: a repeat from here would skip that spacing, and both repeating
+made up to 16 requests of one reminder.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _PACED: ContextVar[bool] = ContextVar("paced", default=False)
 
 @contextmanager
 def paced() -> Iterator[None]:
-    """Calls made inside get a 429 back at once: the caller waits it out in its own pacing."""
+    """Calls made inside are tried once: the caller retries in its own pacing."""
     token = _PACED.set(True)
     try:
         yield
@@ -97,6 +99,7 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the URL itself holds the token
+        attempts = 1 if _PACED.get() else self.policy.attempts
         attempt = 1
         while True:
             try:
@@ -111,18 +114,16 @@ class RetryingRequest(HTTPXRequest):
                 )
             except NetworkError as error:
                 cause = error.__cause__
-                if attempt >= self.policy.attempts or not (
-                    isinstance(cause, NOT_SENT) or repeatable(endpoint)
-                ):
+                if attempt >= attempts or not (isinstance(cause, NOT_SENT) or repeatable(endpoint)):
                     raise
                 pause, reason = self.policy.pause(attempt), type(cause or error).__name__
             else:
-                if code not in RETRY_STATUSES or attempt >= self.policy.attempts:
+                if code not in RETRY_STATUSES or attempt >= attempts:
                     return code, payload
                 pause = self.policy.pause(attempt)
                 if code == 429:
                     wait = retry_after(payload)
-                    if wait is None or wait > self.policy.max_retry_after or _PACED.get():
+                    if wait is None or wait > self.policy.max_retry_after:
                         return code, payload
                     pause = wait
                 reason = f"HTTP {code}"
@@ -131,7 +132,7 @@ class RetryingRequest(HTTPXRequest):
                 endpoint,
                 reason,
                 attempt,
-                self.policy.attempts,
+                attempts,
                 pause,
             )
             await asyncio.sleep(pause)
