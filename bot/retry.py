@@ -41,6 +41,9 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.W
 REPEATABLE = frozenset({"setmycommands", "deletemycommands", "setwebhook", "deletewebhook"})
 
 _PACED: ContextVar[bool] = ContextVar("paced", default=False)
+_LOST: ContextVar[list[str] | None] = ContextVar("lost", default=None)
+# Methods that say something to a lifter; one that fails leaves them without an answer.
+SAYING = ("send", "edit", "copy", "forward")
 
 
 @contextmanager
@@ -51,6 +54,24 @@ def paced() -> Iterator[None]:
         yield
     finally:
         _PACED.reset(token)
+
+
+@contextmanager
+def watching_sends() -> Iterator[list[str]]:
+    """Collect, in the list yielded, the methods that said something and failed for good
+    inside (a 5xx, a 429, no answer): the update processor then owes the lifter an answer."""
+    lost: list[str] = []
+    token = _LOST.set(lost)
+    try:
+        yield lost
+    finally:
+        _LOST.reset(token)
+
+
+def _note_lost(endpoint: str) -> None:
+    lost = _LOST.get()
+    if lost is not None and endpoint.lower().startswith(SAYING):
+        lost.append(endpoint)
 
 
 def repeatable(method: str) -> bool:
@@ -115,15 +136,19 @@ class RetryingRequest(HTTPXRequest):
             except NetworkError as error:
                 cause = error.__cause__
                 if attempt >= attempts or not (isinstance(cause, NOT_SENT) or repeatable(endpoint)):
+                    _note_lost(endpoint)
                     raise
                 pause, reason = self.policy.pause(attempt), type(cause or error).__name__
             else:
                 if code not in RETRY_STATUSES or attempt >= attempts:
+                    if code == 429 or code >= 500:
+                        _note_lost(endpoint)
                     return code, payload
                 pause = self.policy.pause(attempt)
                 if code == 429:
                     wait = retry_after(payload)
                     if wait is None or wait > self.policy.max_retry_after:
+                        _note_lost(endpoint)
                         return code, payload
                     pause = wait
                 reason = f"HTTP {code}"

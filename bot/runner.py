@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
 from bot.pipeline.polling import Poller
+from bot.pipeline.single import hold_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,19 @@ async def serve_until_signalled(
 
 def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     """Block until SIGINT/SIGTERM; the exit status for `coach run`."""
+    try:
+        lock = hold_sqlite(settings.database_url)
+    except RuntimeError as problem:
+        print(problem, file=sys.stderr)
+        return 4
+    try:
+        return _run(settings, webhook=webhook)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _run(settings: Settings, *, webhook: bool) -> int:
     if not webhook:
         app = build_application(settings)
         log.info("starting with long polling")

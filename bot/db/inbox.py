@@ -94,11 +94,13 @@ _PENDING = (
 )
 
 
-async def pending(session: AsyncSession) -> list[Pending]:
-    """Updates stored but not yet handled (a crash came between), in id order."""
+async def pending(session: AsyncSession, only: Sequence[int] | None = None) -> list[Pending]:
+    """Updates stored but not yet handled (a crash came between, or their answer did not
+    get through), in id order; `only` these ids if given."""
+    query = _PENDING if only is None else _PENDING.where(InboxUpdate.update_id.in_(only))
     return [
         Pending(row.update_id, row.payload, row.claimed_at is not None, bool(row.training))
-        for row in await session.execute(_PENDING)
+        for row in await session.execute(query)
     ]
 
 

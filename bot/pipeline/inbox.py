@@ -8,6 +8,13 @@ A redelivery of an update already stored is not handed on: it gets no second rep
 Handled updates are marked in batches, a few statements for many updates; a crash
 before a mark only means the update is handled again, and the ledger
 (`bot.db.inbox.claim_update`) keeps that from changing anything twice.
+
+An update whose answer did not reach Telegram (a 5xx, a long flood wait, a dropped
+connection: `bot.retry.watching_sends`) is not marked: its answer is owed. It stays in
+the inbox, so a crash does not lose it either, and every `OWED_PAUSE` it goes round
+again, as after a crash (`bot.pipeline.replay`): if it changed the lifter's state, as
+the lifter's current step; if not, as itself. Once an answer gets through, it is
+marked, so it is said once.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from bot.pipeline.replay import where_am_i
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 600.0  # seconds between sweeps of rows older than the redelivery window
+OWED_PAUSE = 15.0  # seconds before an answer that did not get through is tried again
 
 
 def arrival(update: Update) -> repo.Arrival:
@@ -45,6 +53,10 @@ class Inbox:
         self._finished: list[int] = []
         self._marker: asyncio.Task[None] | None = None
         self._pruned_at = time.monotonic()
+        self.owed_pause = OWED_PAUSE
+        self._owed: set[int] = set()
+        self._owing: asyncio.Task[None] | None = None
+        self._target: tuple[Bot, asyncio.Queue[object]] | None = None
 
     async def accept(self, updates: Sequence[Update], queue: asyncio.Queue[object]) -> None:
         """Store a batch in one commit, then queue the updates that are new.
@@ -68,8 +80,17 @@ class Inbox:
 
     async def resume(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
         """Queue what a crash left stored but unhandled, oldest first; how many."""
+        self._target = bot, queue
         async with self.db.transaction() as session:
             rows = await repo.pending(session)
+        await self._requeue(rows)
+        if rows:
+            log.info("handling %d updates received before a restart", len(rows))
+        return len(rows)
+
+    async def _requeue(self, rows: Sequence[repo.Pending]) -> None:
+        assert self._target is not None
+        bot, queue = self._target
         for row in rows:
             payload = json.loads(row.payload)
             if row.claimed:  # its change is stored; its reply may be lost: say where they are
@@ -78,17 +99,20 @@ class Inbox:
                     self.done(row.update_id)
                     continue
             await queue.put(Update.de_json(payload, bot))
-        if rows:
-            log.info("handling %d updates received before a restart", len(rows))
-        return len(rows)
 
     async def last_update_id(self) -> int:
         """The highest update id stored (0 if none): where a new emulator's ids go on."""
         async with self.db.transaction() as session:
             return await repo.last_update_id(session)
 
-    def done(self, update_id: int) -> None:
-        """An update is handled; marked in the inbox soon, together with others."""
+    def done(self, update_id: int, answered: bool = True) -> None:
+        """An update is handled; marked in the inbox soon, together with others. If its
+        answer did not get through, it is owed instead and goes round again later."""
+        if not answered:
+            self._owed.add(update_id)
+            if self._owing is None or self._owing.done():
+                self._owing = asyncio.get_running_loop().create_task(self._pay())
+            return
         self._finished.append(update_id)
         if self._marker is None or self._marker.done():
             self._marker = asyncio.get_running_loop().create_task(self._mark())
@@ -103,6 +127,19 @@ class Inbox:
                 log.warning("could not mark %d updates handled: %r", len(ids), error)
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
             await self.prune()
+
+    async def _pay(self) -> None:
+        """Every `owed_pause`, hand the owed updates round again, until none is owed."""
+        while self._owed:
+            await asyncio.sleep(self.owed_pause)
+            ids, self._owed = self._owed, set()
+            try:
+                async with self.db.transaction() as session:
+                    rows = await repo.pending(session, sorted(ids))
+                await self._requeue(rows)
+            except Exception as error:  # the database is out too: keep owing
+                log.warning("could not go back to %d unanswered updates: %r", len(ids), error)
+                self._owed |= ids
 
     async def prune(self) -> int:
         """Delete rows Telegram can no longer redeliver, a batch per transaction."""
@@ -120,6 +157,9 @@ class Inbox:
             return removed
 
     async def close(self) -> None:
-        """Write the last marks (after the Application finished its updates)."""
+        """Write the last marks (after the Application finished its updates); what is
+        still owed stays in the inbox for the next start."""
+        if self._owing is not None:
+            self._owing.cancel()
         if self._marker is not None:
             await self._marker

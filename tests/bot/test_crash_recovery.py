@@ -223,17 +223,18 @@ async def test_a_second_poller_on_the_same_token_is_told_and_one_process_stops(
     tmp_path: Path,
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    other_url = f"sqlite+aiosqlite:///{tmp_path / 'other.db'}"  # SQLite: one process a file
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
     async with BotApiEmulator() as emulator:
         first = await start_coach(emulator, url, first_log)
         try:
             await say(emulator, "/start", "upper-back coach")  # the first one is polling
-            second = await start_coach(emulator, url, second_log)
+            second = await start_coach(emulator, other_url, second_log)
             try:
                 gone = await asyncio.wait_for(first.wait(), 60)  # its poll was taken over
                 assert gone == 3
                 assert "Another process is polling Telegram" in first_log.read_text()
-                assert "Welcome back" in await say(emulator, "/start", "Welcome back")
+                assert "I'm your upper-back coach" in await say(emulator, "/start", "coach")
                 assert second.returncode is None  # the other one carries on alone
             finally:
                 second.terminate()
@@ -242,3 +243,20 @@ async def test_a_second_poller_on_the_same_token_is_told_and_one_process_stops(
             if first.returncode is None:
                 first.kill()
                 await first.wait()
+
+
+async def test_a_second_process_on_the_same_sqlite_file_says_so_and_exits(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+    async with BotApiEmulator() as emulator:
+        first = await start_coach(emulator, url, tmp_path / "first.log")
+        try:
+            await say(emulator, "/start", "upper-back coach")
+            second = await start_coach(emulator, url, tmp_path / "second.log")
+            assert await asyncio.wait_for(second.wait(), 60) == 4
+            assert "SQLite is for one process" in (tmp_path / "second.log").read_text()
+            assert "Welcome back" in await say(emulator, "/start", "Welcome back")
+        finally:
+            first.terminate()
+            await first.wait()

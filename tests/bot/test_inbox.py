@@ -8,10 +8,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import inbox_of
 from bot.clock import Clock
 from bot.db import inbox as repo
 from bot.db.engine import Database
 from bot.db.models import InboxUpdate, WorkoutSet
+from bot.localapi import Fault
 from bot.pipeline.inbox import Inbox
 from tests.harness import LIFTER, BotHarness, texts
 
@@ -96,3 +98,33 @@ async def test_an_update_id_telegram_reuses_after_a_day_is_answered(bot: BotHarn
     await bot.emulator.redeliver(update_id)  # the same id and text, a day later
     answer = await bot.emulator.wait_for_messages(LIFTER, count + 1)
     assert "Welcome back" in (answer[-1].text or "")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(method="sendMessage", kind="500"),  # the transport's four tries, all refused
+        Fault(method="sendMessage", kind="429", retry_after=60),  # over 30 s: not waited
+        Fault(method="sendMessage", kind="drop"),  # it may never have left
+    ],
+    ids=["5xx", "long-flood-wait", "dropped"],
+)
+async def test_a_lost_confirmation_is_said_once_with_the_current_step(
+    bot: BotHarness, fault: Fault
+) -> None:
+    assert bot.app is not None
+    inbox_of(bot.app).owed_pause = 0.1
+    await bot.say("/workout")
+    await bot.say("225")
+    bot.emulator.add_fault(fault)
+    before = len(bot.emulator.messages(LIFTER))
+    assert await bot.say("225x6 @2") == []  # stored; its answer does not arrive
+    bot.emulator.clear_faults()  # Telegram is back
+    await bot.emulator.wait_for_messages(LIFTER, before + 1)
+    owed = texts(bot.new_messages())
+    assert owed.startswith("Picking up where you left off.") and "Set 2 of 3: 235 lb" in owed
+    reply = texts(await bot.say("5 2"))  # said once: nothing more comes before this answer
+    assert reply.startswith("Logged set 2: 235 lb x 5")
+    assert len(bot.emulator.messages(LIFTER)) == before + 2
+    async with bot.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 2
