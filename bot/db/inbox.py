@@ -45,13 +45,17 @@ def _store_statement(dialect: str) -> Executable:
             "payload": statement.excluded.payload,
             "claimed_at": None,
             "done_at": None,
+            "worker": statement.excluded.worker,
         },
         where=table.c.received_at < bindparam("cutoff"),
     ).returning(table.c.update_id)
 
 
-async def store(session: AsyncSession, arrivals: Sequence[Arrival], now: dt.datetime) -> set[int]:
-    """Store a batch in one statement; the ids that are new (not redeliveries)."""
+async def store(
+    session: AsyncSession, arrivals: Sequence[Arrival], now: dt.datetime, worker: int | None
+) -> set[int]:
+    """Store a batch in one statement, as `worker`'s to handle; the ids that are new
+    (not redeliveries)."""
     if not arrivals:
         return set()
     connection = await session.connection()
@@ -64,6 +68,7 @@ async def store(session: AsyncSession, arrivals: Sequence[Arrival], now: dt.date
                 "received_at": now,
                 "chat_id": a.chat_id,
                 "payload": a.payload,
+                "worker": worker,
                 "cutoff": cutoff,
             }
             for a in arrivals
@@ -102,6 +107,27 @@ async def pending(session: AsyncSession, only: Sequence[int] | None = None) -> l
         Pending(row.update_id, row.payload, row.claimed_at is not None, bool(row.training))
         for row in await session.execute(query)
     ]
+
+
+async def pending_workers(session: AsyncSession) -> set[int]:
+    """The workers that have updates still to handle."""
+    query = (
+        select(InboxUpdate.worker)
+        .where(InboxUpdate.done_at.is_(None), InboxUpdate.worker.is_not(None))
+        .distinct()
+    )
+    return set(await session.scalars(query))
+
+
+async def adopt(session: AsyncSession, dead: int, worker: int) -> list[int]:
+    """A dead worker's unhandled updates become `worker`'s; their ids."""
+    result = await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.worker == dead, InboxUpdate.done_at.is_(None))
+        .values(worker=worker)
+        .returning(InboxUpdate.update_id)
+    )
+    return list(result.scalars())
 
 
 async def last_update_id(session: AsyncSession) -> int:

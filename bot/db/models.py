@@ -208,6 +208,7 @@ class InboxUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text, default=None)  # the update's JSON
     claimed_at: Mapped[dt.datetime | None] = mapped_column(Instant, default=None)
     done_at: Mapped[dt.datetime | None] = mapped_column(Instant, default=None)
+    worker: Mapped[int | None] = mapped_column(BigInteger, default=None)  # who has it
 
 
 class ExerciseLoad(Base):

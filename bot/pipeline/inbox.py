@@ -31,10 +31,12 @@ from bot.clock import Clock
 from bot.db import inbox as repo
 from bot.db.engine import Database
 from bot.pipeline.replay import where_am_i
+from bot.pipeline.workers import WorkerLock
 
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 600.0  # seconds between sweeps of rows older than the redelivery window
+ADOPT_EVERY = 30.0  # seconds between looks for the updates of a worker that died
 OWED_PAUSE = 15.0  # seconds before an answer that did not get through is tried again
 
 
@@ -57,6 +59,8 @@ class Inbox:
         self._owed: set[int] = set()
         self._owing: asyncio.Task[None] | None = None
         self._target: tuple[Bot, asyncio.Queue[object]] | None = None
+        self.lock = WorkerLock(db)
+        self._adopted_at = time.monotonic()
 
     async def accept(self, updates: Sequence[Update], queue: asyncio.Queue[object]) -> None:
         """Store a batch in one commit, then queue the updates that are new.
@@ -67,7 +71,9 @@ class Inbox:
         """
         try:
             async with self.db.transaction() as session:
-                fresh = await repo.store(session, [arrival(u) for u in updates], self.clock.now())
+                fresh = await repo.store(
+                    session, [arrival(u) for u in updates], self.clock.now(), self.lock.worker
+                )
         except Exception as error:  # the database is out of reach: handled without a net
             log.warning("could not store %d updates in the inbox: %r", len(updates), error)
             fresh = {u.update_id for u in updates}
@@ -79,13 +85,36 @@ class Inbox:
                 log.info("update %s was delivered again; already handled", update.update_id)
 
     async def resume(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
-        """Queue what a crash left stored but unhandled, oldest first; how many."""
+        """Start as a worker, and queue what crashed workers (this one before a restart
+        among them) left stored but unhandled, oldest first; how many."""
         self._target = bot, queue
-        async with self.db.transaction() as session:
-            rows = await repo.pending(session)
+        await self.lock.hold()
+        return await self.adopt_orphans()
+
+    async def adopt_orphans(self) -> int:
+        """Queue the unhandled updates of workers that died (`bot.pipeline.workers`)."""
+        self._adopted_at = time.monotonic()
+        me = self.lock.worker
+        if me is None:  # SQLite: one process, so whatever is pending is its own
+            async with self.db.transaction() as session:
+                rows = await repo.pending(session)
+        else:
+            adopted: list[int] = []
+            async with self.db.transaction() as session:
+                workers = await repo.pending_workers(session)
+            for other in workers:
+                if not await self.lock.try_take(other):
+                    continue  # alive (or being taken over by another worker)
+                try:
+                    async with self.db.transaction() as session:
+                        adopted += await repo.adopt(session, other, me)
+                finally:
+                    await self.lock.drop(other)
+            async with self.db.transaction() as session:
+                rows = await repo.pending(session, only=sorted(adopted)) if adopted else []
         await self._requeue(rows)
         if rows:
-            log.info("handling %d updates received before a restart", len(rows))
+            log.info("handling %d updates a stopped worker left", len(rows))
         return len(rows)
 
     async def _requeue(self, rows: Sequence[repo.Pending]) -> None:
@@ -127,6 +156,11 @@ class Inbox:
                 log.warning("could not mark %d updates handled: %r", len(ids), error)
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
             await self.prune()
+        if self.lock.worker is not None and time.monotonic() - self._adopted_at >= ADOPT_EVERY:
+            try:
+                await self.adopt_orphans()
+            except Exception as error:
+                log.warning("could not look for a stopped worker's updates: %r", error)
 
     async def _pay(self) -> None:
         """Every `owed_pause`, hand the owed updates round again, until none is owed."""
@@ -163,3 +197,4 @@ class Inbox:
             self._owing.cancel()
         if self._marker is not None:
             await self._marker
+        await self.lock.release()

@@ -3,10 +3,12 @@ after the window is a new message, and old rows are pruned, on each database."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from telegram import Bot, Update
 
 from bot.app import inbox_of
 from bot.clock import Clock
@@ -15,7 +17,8 @@ from bot.db.engine import Database
 from bot.db.models import InboxUpdate, WorkoutSet
 from bot.localapi import Fault
 from bot.pipeline.inbox import Inbox
-from tests.harness import LIFTER, BotHarness, texts
+from tests.harness import LIFTER, TEST_TOKEN, BotHarness, texts
+from tests.scheduling.test_leader import another_worker
 
 NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
 
@@ -26,10 +29,10 @@ def arrivals(*ids: int) -> list[repo.Arrival]:
 
 async def test_a_batch_is_stored_once_and_a_redelivery_is_not_new(db: Database) -> None:
     async with db.transaction() as session:
-        assert await repo.store(session, arrivals(1, 2, 3), NOW) == {1, 2, 3}
+        assert await repo.store(session, arrivals(1, 2, 3), NOW, None) == {1, 2, 3}
     later = NOW + dt.timedelta(hours=23)
     async with db.transaction() as session:
-        assert await repo.store(session, arrivals(2, 3, 4), later) == {4}
+        assert await repo.store(session, arrivals(2, 3, 4), later, None) == {4}
     async with db.transaction() as session:
         assert [p.update_id for p in await repo.pending(session)] == [1, 2, 3, 4]
         await repo.mark_done(session, [1, 3], later)
@@ -39,14 +42,14 @@ async def test_a_batch_is_stored_once_and_a_redelivery_is_not_new(db: Database) 
 
 async def test_an_id_reused_after_the_window_is_a_new_update(db: Database) -> None:
     async with db.transaction() as session:
-        await repo.store(session, arrivals(7), NOW)
+        await repo.store(session, arrivals(7), NOW, None)
         assert await repo.claim_update(session, 7, LIFTER, NOW)
         await repo.mark_done(session, [7], NOW)
     async with db.transaction() as session:
         assert not await repo.claim_update(session, 7, LIFTER, NOW)  # a replay: changes nothing
     reused = NOW + repo.REDELIVERY_WINDOW + dt.timedelta(minutes=1)
     async with db.transaction() as session:
-        assert await repo.store(session, arrivals(7), reused) == {7}
+        assert await repo.store(session, arrivals(7), reused, None) == {7}
     async with db.transaction() as session:
         assert [p.update_id for p in await repo.pending(session)] == [7]
         assert await repo.claim_update(session, 7, LIFTER, reused)  # its change counts
@@ -58,9 +61,9 @@ async def test_pruning_deletes_old_handled_rows_in_batches_and_keeps_the_rest(
     monkeypatch.setattr(repo, "PRUNE_BATCH", 3)
     old = NOW - repo.REDELIVERY_WINDOW - dt.timedelta(minutes=1)
     async with db.transaction() as session:
-        await repo.store(session, arrivals(*range(1, 11)), old)
+        await repo.store(session, arrivals(*range(1, 11)), old, None)
         await repo.mark_done(session, list(range(1, 10)), old)  # 10 is still unhandled
-        await repo.store(session, arrivals(11, 12), NOW)
+        await repo.store(session, arrivals(11, 12), NOW, None)
         await repo.mark_done(session, [11, 12], NOW)
     assert await Inbox(db, clock=FixedClock()).prune() == 9
     async with db.transaction() as session:
@@ -128,3 +131,38 @@ async def test_a_lost_confirmation_is_said_once_with_the_current_step(
     assert len(bot.emulator.messages(LIFTER)) == before + 2
     async with bot.db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 2
+
+
+async def test_a_dead_workers_updates_are_taken_over_and_a_live_ones_are_not(
+    db: Database,
+) -> None:
+    if db.is_sqlite:
+        return  # one process: every pending update is its own at start-up (see above)
+    first, second = Inbox(db, FixedClock()), Inbox(await another_worker(db), FixedClock())
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    bot = Bot(TEST_TOKEN)
+    try:
+        assert await first.resume(bot, asyncio.Queue()) == 0
+        update = Update.de_json(
+            {
+                "update_id": 5,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "6",
+                    "chat": {"id": LIFTER, "type": "private"},
+                },
+            },
+            bot,
+        )
+        await first.accept([update], asyncio.Queue())  # stored, handled by nobody yet
+        assert await second.resume(bot, queue) == 0  # the first one is alive: its own
+        await first.lock.release()  # as when its process dies
+        assert await second.adopt_orphans() == 1
+        taken = queue.get_nowait()
+        assert isinstance(taken, Update) and taken.update_id == 5
+        assert await second.adopt_orphans() == 0  # taken once
+    finally:
+        await first.close()
+        await second.close()
+        await second.db.dispose()
