@@ -36,6 +36,8 @@ from bot.pipeline.workers import WorkerLock
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 600.0  # seconds between sweeps of rows older than the redelivery window
+MARK_DELAY = 0.2  # seconds handled updates wait to be marked together: one statement each
+# for many under load (marking each alone cost ~1.8 ms of CPU per update on PostgreSQL)
 ADOPT_EVERY = 30.0  # seconds between looks for the updates of a worker that died
 OWED_PAUSE = 15.0  # seconds before an answer that did not get through is tried again
 
@@ -148,6 +150,7 @@ class Inbox:
 
     async def _mark(self) -> None:
         while self._finished:
+            await asyncio.sleep(MARK_DELAY)
             ids, self._finished = self._finished, []
             try:
                 async with self.db.transaction() as session:
