@@ -146,6 +146,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
         for _ in range(args.repetitions):
             for bot in bots:
                 await start_once(bot, workdir, args)
+        inboxes = [await inbox_rows(bot.database) for bot in bots if bot.database is not None]
     print(table(bots, args.timeout))
     seconds, peak = statistics.median(bots[-1].seconds), statistics.median(bots[-1].peak_mb)
     if not args.quick:
@@ -156,9 +157,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
         )
     if all(math.isfinite(s) for bot in bots for s in bot.seconds):
         print("nothing was sent at start-up, and the coach answered afterwards")
-        for bot in bots[1:]:
-            assert bot.database is not None
-            rows, _ = await inbox_rows(bot.database)
+        for bot, (rows, _) in zip(bots[1:], inboxes, strict=True):
             print(f"inbox of '{bot.name}' after {len(bot.seconds)} starts: {rows} rows")
     else:
         print(f"not checked: a bot never polled within {args.timeout:.0f} s")

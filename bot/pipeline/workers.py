@@ -12,12 +12,16 @@ one process (`bot.pipeline.single`), so every unhandled update at start-up is it
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import random
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.engine import Database
+
+log = logging.getLogger(__name__)
 
 WORKER_LOCKS = 7_301_002  # the advisory lock class for "a worker is alive"
 _LOCK = text("SELECT pg_advisory_lock(:kind, :worker)")
@@ -64,5 +68,9 @@ class WorkerLock:
             return
         try:  # the connection goes back to the pool, where a lock would outlive us
             await connection.execute(_RELEASE, {"kind": WORKER_LOCKS, "worker": self.worker})
+        except Exception as error:  # the session is gone, and its lock with it
+            log.info("worker lock not released (%r); the connection is discarded", error)
+            await connection.invalidate()
         finally:
-            await connection.close()
+            with contextlib.suppress(Exception):
+                await connection.close()
