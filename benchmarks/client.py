@@ -66,6 +66,11 @@ class EmulatorClient:
         body = await self._call("POST", "send_text", json={"user_id": user_id, "text": text})
         return int(body["update_id"])
 
+    async def push_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (with its own `update_id`, if it has one); the id used."""
+        body = await self._call("POST", "push_update", json={"update": update})
+        return int(body["update_id"])
+
     async def push_all(self, messages: Iterable[tuple[int, str]]) -> int:
         """Queue every (user, text) as fast as possible, each user's in the given order.
 

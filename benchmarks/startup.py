@@ -26,11 +26,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from benchmarks import processes
+from benchmarks.client import EmulatorClient
 from benchmarks.databases import BenchDatabase, fresh_database
 from benchmarks.lifting import FIRST_USER
 from benchmarks.population import insert_lifters, spread_over_the_week
 from benchmarks.report import Failed, environment, parser, run
+from bot.db.inbox import last_update_id
+from bot.db.models import InboxUpdate
 
 TARGET_SECONDS, TARGET_MB = 3.0, 150.0
 
@@ -71,8 +76,39 @@ async def start_once(bot: Contender, workdir: Path, args: argparse.Namespace) ->
         sent = (await api.stats())["sent"]
         if sent:
             raise Failed(f"{bot.name} sent {sent} messages at start-up with nothing due")
+        await continue_update_ids(api, bot.database)
         update_id = await api.send_text(FIRST_USER, "/start")
         await api.wait_until_quiet(sent_at_least=1, confirmed_past=update_id, bot=child)
+
+
+async def inbox_rows(database: BenchDatabase) -> tuple[int, int]:
+    """How many updates the inbox holds, and the highest id among them (0 if none)."""
+    db = database.open()
+    try:
+        async with db.transaction() as session:
+            count = await session.scalar(select(func.count()).select_from(InboxUpdate))
+            return int(count or 0), await last_update_id(session)
+    finally:
+        await db.dispose()
+
+
+async def continue_update_ids(api: EmulatorClient, database: BenchDatabase) -> None:
+    """Make a fresh emulator's update ids go on after the stored ones, as Telegram's do.
+
+    Its ids start at 1, and the inbox would take them for redeliveries of the last
+    start's messages. The update pushed carries the highest stored id (so the coach
+    drops it as a redelivery) and moves the emulator's next id past it.
+    """
+    _, last = await inbox_rows(database)
+    if last:
+        message = {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": FIRST_USER, "type": "private", "first_name": "Lifter"},
+            "from": {"id": FIRST_USER, "is_bot": False, "first_name": "Lifter"},
+            "text": "/start",
+        }
+        await api.push_update({"update_id": last, "message": message})
 
 
 def _seconds(value: float, timeout: float) -> str:
@@ -110,6 +146,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
         for _ in range(args.repetitions):
             for bot in bots:
                 await start_once(bot, workdir, args)
+        inboxes = [await inbox_rows(bot.database) for bot in bots if bot.database is not None]
     print(table(bots, args.timeout))
     seconds, peak = statistics.median(bots[-1].seconds), statistics.median(bots[-1].peak_mb)
     if not args.quick:
@@ -120,6 +157,8 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
         )
     if all(math.isfinite(s) for bot in bots for s in bot.seconds):
         print("nothing was sent at start-up, and the coach answered afterwards")
+        for bot, (rows, _) in zip(bots[1:], inboxes, strict=True):
+            print(f"inbox of '{bot.name}' after {len(bot.seconds)} starts: {rows} rows")
     else:
         print(f"not checked: a bot never polled within {args.timeout:.0f} s")
 

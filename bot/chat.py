@@ -26,9 +26,10 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from telegram.ext import Application
 
-from bot.app import build_application, processor_of, services_of, start_polling, stop_polling
+from bot.app import build_application, processor_of, start_polling, stop_polling
 from bot.clock import Clock
 from bot.config import Settings
+from bot.context import services_of
 from bot.db.models import RestTimer, Schedule
 from bot.localapi import BotApiEmulator, BotMessage
 from bot.logs import setup_logging

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.retry import watching_sends
 
 DEFAULT_CONCURRENCY = 8
 _REMEMBERED_UPDATES = 10_000
@@ -33,10 +35,17 @@ def _chat_key(update: object) -> int | None:
 
 
 class PerChatOrderedProcessor(BaseUpdateProcessor):
-    """Bounded concurrency with a per-chat FIFO; also tells waiters when an update is done."""
+    """Bounded concurrency with a per-chat FIFO; tells waiters and `on_done` (the inbox,
+    `bot.pipeline.inbox.Inbox.done`) when an update is done, and whether its answers
+    all reached Telegram."""
 
-    def __init__(self, max_concurrent_updates: int = DEFAULT_CONCURRENCY) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = DEFAULT_CONCURRENCY,
+        on_done: Callable[[int, bool], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self.on_done = on_done
         self._tails: dict[int, asyncio.Future[None]] = {}
         self._done: set[int] = set()
         self._done_order: deque[int] = deque()
@@ -47,16 +56,18 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         key = _chat_key(update)
         if key is None:
             await coroutine
-            self._mark_done(update)
+            self._mark_done(update, answered=True)
             return
         previous = self._tails.get(key)
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[key] = mine
         self._queued[key] += 1
+        lost: list[str] = []
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            await coroutine
+            with watching_sends() as lost:
+                await coroutine
         finally:
             mine.set_result(None)
             if self._tails.get(key) is mine:
@@ -64,7 +75,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             self._queued[key] -= 1
             if not self._queued[key]:
                 del self._queued[key]
-            self._mark_done(update)
+            self._mark_done(update, answered=not lost)
 
     def backlog(self, chat_id: int) -> int:
         """This chat's updates received and not yet fully handled, the current one included.
@@ -74,10 +85,12 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         """
         return self._queued.get(chat_id, 0)
 
-    def _mark_done(self, update: object) -> None:
+    def _mark_done(self, update: object, *, answered: bool) -> None:
         if not isinstance(update, Update):
             return
         update_id = update.update_id
+        if self.on_done is not None:
+            self.on_done(update_id, answered)
         self._done.add(update_id)
         self._done_order.append(update_id)
         if len(self._done_order) > _REMEMBERED_UPDATES:

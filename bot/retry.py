@@ -11,8 +11,10 @@ way, and the rest timer still brings the next target.
 
 The policy sits in the transport, `HTTPXRequest.do_request`, python-telegram-bot's
 documented extension point, so every call gets it: handlers, jobs and start-up alike.
-One exception: calls made inside `paced()` get a 429 back at once. Their caller spaces
-its sends itself (`bot.scheduling.sender`); a repeat from here would skip that spacing.
+One exception: calls made inside `paced()` are tried once and every failure handed back.
+Their caller spaces its sends and retries itself (`bot.scheduling.sender`), so retries
+happen in one place: a repeat from here would skip that spacing, and both repeating
+made up to 16 requests of one reminder.
 """
 
 from __future__ import annotations
@@ -39,16 +41,37 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.W
 REPEATABLE = frozenset({"setmycommands", "deletemycommands", "setwebhook", "deletewebhook"})
 
 _PACED: ContextVar[bool] = ContextVar("paced", default=False)
+_LOST: ContextVar[list[str] | None] = ContextVar("lost", default=None)
+# Methods that say something to a lifter; one that fails leaves them without an answer.
+SAYING = ("send", "edit", "copy", "forward")
 
 
 @contextmanager
 def paced() -> Iterator[None]:
-    """Calls made inside get a 429 back at once: the caller waits it out in its own pacing."""
+    """Calls made inside are tried once: the caller retries in its own pacing."""
     token = _PACED.set(True)
     try:
         yield
     finally:
         _PACED.reset(token)
+
+
+@contextmanager
+def watching_sends() -> Iterator[list[str]]:
+    """Collect, in the list yielded, the methods that said something and failed for good
+    inside (a 5xx, a 429, no answer): the update processor then owes the lifter an answer."""
+    lost: list[str] = []
+    token = _LOST.set(lost)
+    try:
+        yield lost
+    finally:
+        _LOST.reset(token)
+
+
+def _note_lost(endpoint: str) -> None:
+    lost = _LOST.get()
+    if lost is not None and endpoint.lower().startswith(SAYING):
+        lost.append(endpoint)
 
 
 def repeatable(method: str) -> bool:
@@ -97,6 +120,7 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the URL itself holds the token
+        attempts = 1 if _PACED.get() else self.policy.attempts
         attempt = 1
         while True:
             try:
@@ -111,18 +135,20 @@ class RetryingRequest(HTTPXRequest):
                 )
             except NetworkError as error:
                 cause = error.__cause__
-                if attempt >= self.policy.attempts or not (
-                    isinstance(cause, NOT_SENT) or repeatable(endpoint)
-                ):
+                if attempt >= attempts or not (isinstance(cause, NOT_SENT) or repeatable(endpoint)):
+                    _note_lost(endpoint)
                     raise
                 pause, reason = self.policy.pause(attempt), type(cause or error).__name__
             else:
-                if code not in RETRY_STATUSES or attempt >= self.policy.attempts:
+                if code not in RETRY_STATUSES or attempt >= attempts:
+                    if code == 429 or code >= 500:
+                        _note_lost(endpoint)
                     return code, payload
                 pause = self.policy.pause(attempt)
                 if code == 429:
                     wait = retry_after(payload)
-                    if wait is None or wait > self.policy.max_retry_after or _PACED.get():
+                    if wait is None or wait > self.policy.max_retry_after:
+                        _note_lost(endpoint)
                         return code, payload
                     pause = wait
                 reason = f"HTTP {code}"
@@ -131,7 +157,7 @@ class RetryingRequest(HTTPXRequest):
                 endpoint,
                 reason,
                 attempt,
-                self.policy.attempts,
+                attempts,
                 pause,
             )
             await asyncio.sleep(pause)

@@ -20,6 +20,8 @@ from telegram.error import InvalidToken
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
+from bot.pipeline.polling import Poller
+from bot.pipeline.single import hold_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +32,27 @@ TOKEN_REJECTED = (
 
 
 async def serve_until_signalled(
-    start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]]
-) -> None:
-    """Start, wait for SIGTERM or SIGINT, then stop (also when starting failed halfway)."""
+    start: Callable[[], Awaitable[object]],
+    stop: Callable[[], Awaitable[None]],
+    failed: Callable[[], asyncio.Event | None] = lambda: None,
+) -> bool:
+    """Start, wait for SIGTERM or SIGINT (or the `failed` event), then stop (also when
+    starting failed halfway); True if it stopped because of `failed`."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
     try:
         await start()
-        await stopping.wait()
+        waits = [asyncio.ensure_future(stopping.wait())]
+        failure = failed()
+        if failure is not None:
+            waits.append(asyncio.ensure_future(failure.wait()))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in waits:
+            waiting.cancel()
         log.info("stopping: finishing the updates in hand")
+        return failure is not None and failure.is_set()
     finally:
         await stop()
 
@@ -51,18 +63,35 @@ def run_bot(settings: Settings, *, webhook: bool = False) -> int:
     A rejected token gets one line, not PTB's traceback, whose message holds the token.
     """
     try:
+        lock = hold_sqlite(settings.database_url)
+    except RuntimeError as problem:
+        print(problem, file=sys.stderr)
+        return 4
+    try:
         return _run(settings, webhook=webhook)
     except InvalidToken:
         print(TOKEN_REJECTED, file=sys.stderr)
         return 2
+    finally:
+        if lock is not None:
+            lock.close()
 
 
 def _run(settings: Settings, *, webhook: bool) -> int:
     if not webhook:
         app = build_application(settings)
         log.info("starting with long polling")
-        asyncio.run(serve_until_signalled(lambda: start_polling(app), lambda: stop_polling(app)))
-        return 0
+        pollers: list[Poller] = []
+
+        async def start() -> None:
+            pollers.append(await start_polling(app))
+
+        conflict = asyncio.run(
+            serve_until_signalled(
+                start, lambda: stop_polling(app), lambda: pollers[0].conflict if pollers else None
+            )
+        )
+        return 3 if conflict else 0  # 3: another process polls with this token
     from bot.webhook import Webhook, WebhookServer  # aiohttp: only in this mode
 
     try:

@@ -2,7 +2,8 @@
 
 PTB's own `run_webhook` serves a tornado app with one route and no way to add another,
 so this follows PTB's documented custom-webhook pattern (examples/customwebhookbot.py):
-a small aiohttp server that puts each update on `Application.update_queue`, and checks
+a small aiohttp server that stores each update in the inbox and answers 200 only after
+the commit (`bot.pipeline.inbox`), then puts it on `Application.update_queue`; it checks
 the secret header exactly as PTB's server does: missing or wrong means 403, and
 nothing is queued. A module of its own so that polling, the default, never imports
 aiohttp (a tenth of a second and 10 MB at every start).
@@ -20,6 +21,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import inbox_of
 from bot.config import Settings
 from bot.logs import RateLimitedWarning
 from bot.scheduling.dispatcher import stop_dispatcher
@@ -101,8 +103,8 @@ class WebhookServer:
         except Exception:  # any malformed body; Telegram never sends one
             self._malformed()
             return web.Response(status=400)
-        await self.app.update_queue.put(update)
-        return web.Response()
+        await inbox_of(self.app).accept([update], self.app.update_queue)
+        return web.Response()  # only now: the update is stored, a crash cannot lose it
 
     async def _health(self, request: web.Request) -> web.Response:
 

@@ -13,6 +13,7 @@ from sqlalchemy import Table, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import Base
+from bot.db.inbox import forget_chat
 from bot.db.models import OtherSet, PendingImport, User, Workout, WorkoutSet
 
 # Years of imported history can be 100,000 sets: read them in slices, so turning rows into
@@ -160,6 +161,7 @@ async def delete_user(session: AsyncSession, user_id: int) -> bool:
     """
     for table in _tables_about_users():
         await session.execute(delete(table).where(table.c.user_id == user_id))
+    await forget_chat(session, user_id)  # their messages waiting in the inbox, too
     result = await session.execute(delete(User).where(User.id == user_id))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

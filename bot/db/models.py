@@ -212,14 +212,27 @@ class OtherSet(Base):
     __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
 
 
-class HandledUpdate(Base):
-    """Updates that changed state, so a redelivered update changes nothing twice."""
+class InboxUpdate(Base):
+    """An update as it arrived, stored before Telegram is told we have it.
 
-    __tablename__ = "handled_updates"
+    The row is the durable inbox and the ledger of handled updates at once: `done_at`
+    empty means it still has to be handled (after a crash, first thing at start-up);
+    `claimed_at` says it already changed a lifter's state, so handling it again changes
+    nothing. Rows are kept while Telegram may redeliver the update (a day), so an id is
+    a redelivery only when its row's `received_at` is inside that window; after it,
+    Telegram may hand out the same id for a new message, and the row is replaced.
+    No foreign key: an update arrives before its sender is a user.
+    """
+
+    __tablename__ = "inbox"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    user_id: Mapped[int] = _user_fk()
-    handled_at: Mapped[dt.datetime] = mapped_column(Instant, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(Instant, index=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    payload: Mapped[str | None] = mapped_column(Text, default=None)  # the update's JSON
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(Instant, default=None)
+    done_at: Mapped[dt.datetime | None] = mapped_column(Instant, default=None)
+    worker: Mapped[int | None] = mapped_column(BigInteger, default=None)  # who has it
 
 
 class ExerciseLoad(Base):

@@ -1,4 +1,4 @@
-"""Workouts, their exercises and sets, loads for next time, and update idempotency.
+"""Workouts, their exercises and sets, and loads for next time.
 
 The shapes of a set, and why each differs:
 
@@ -26,9 +26,9 @@ from bot.coach.records import LoggedSet
 from bot.coach.timing import local_day
 from bot.coach.units import Unit
 from bot.db.dialect import dialect_of, insert_into
+from bot.db.inbox import claim_update as claim_update  # the ledger lives in the inbox
 from bot.db.models import (
     ExerciseLoad,
-    HandledUpdate,
     PlanSlot,
     RestTimer,
     User,
@@ -62,27 +62,6 @@ def as_logged(row: StoredSet, zone: dt.tzinfo) -> LoggedSet:
         performed_on=local_day(row.performed_at, zone),
         warmup=row.warmup,
     )
-
-
-@functools.cache
-def _claim_statement(dialect: str) -> Executable:
-    return insert_into(dialect, HandledUpdate).on_conflict_do_nothing(
-        index_elements=[HandledUpdate.update_id]
-    )
-
-
-async def claim_update(
-    session: AsyncSession, update_id: int | None, user_id: int, now: dt.datetime
-) -> bool:
-    """Record that this update is being handled; False if it already was (a redelivery)."""
-    if update_id is None:
-        return True
-    connection = await session.connection()  # Core: the ORM would make this a bulk insert
-    result = await connection.execute(
-        _claim_statement(dialect_of(session)),
-        {"update_id": update_id, "user_id": user_id, "handled_at": now},
-    )
-    return bool(result.rowcount)
 
 
 # Statements every message runs are built once: building one costs more CPU than running it.

@@ -42,8 +42,3 @@ async def on_error(update: object, context: CoachContext) -> None:
         await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell user %s about the failure", user_id)
-
-
-def log_polling_error(error: TelegramError) -> None:
-    """getUpdates failed; PTB retries on its own, so one line is enough (no traceback)."""
-    log.warning("polling for updates failed: %s: %s", type(error).__name__, error)

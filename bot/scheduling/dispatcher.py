@@ -40,6 +40,7 @@ from telegram.ext import Application
 from bot.context import CoachContext, services_of
 from bot.db.models import Schedule
 from bot.scheduling import delivery, jobs, reminders
+from bot.scheduling.leader import fanout_lead
 from bot.scheduling.reminders import LATE_LIMIT
 from bot.scheduling.sender import Sender
 from bot.services.container import Services
@@ -186,7 +187,8 @@ class _FanOut:
 async def fire_reminders(app: Application) -> int:
     """Claim and send every due reminder and summary; returns how many were claimed.
 
-    One fan-out per process at a time. A wake-up or sweep while one runs returns 0 at
+    One fan-out at a time across all workers (`bot.scheduling.leader`), and one per
+    process: a wake-up or sweep while one runs returns 0 at
     once and makes the running one claim again before it ends, so what came due meanwhile
     still goes out. A second pipeline beside it would only compete for the same send
     slots: during the benchmark's 10,000 reminders the sweep started five, and the
@@ -207,10 +209,14 @@ async def fire_reminders(app: Application) -> int:
 
     total = 0
     try:
-        while True:
-            running.again = False
-            total += await delivery.deliver_all(svc, sender_of(app), claim, _stopping(app))
-            if not running.again or _stopping(app).is_set():
-                return total
+        async with fanout_lead(svc.db) as leading:
+            if not leading:  # another worker fans out: one send budget for all
+                log.debug("another worker is sending reminders; leaving them to it")
+                return 0
+            while True:
+                running.again = False
+                total += await delivery.deliver_all(svc, sender_of(app), claim, _stopping(app))
+                if not running.again or _stopping(app).is_set():
+                    return total
     finally:
         del app.bot_data[_FANOUT_KEY]

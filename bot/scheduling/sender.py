@@ -4,10 +4,9 @@ Telegram allows about 30 messages per second overall and 1 per second to one cha
 counts them in sliding windows. The `Pacer` spaces sends evenly (a burst of 30 followed
 by a steady refill would still exceed a sliding window), a little under the limits.
 
-Each attempt takes a slot of its own, retries included: the transport (`bot.retry`)
-hands a 429 straight back for these sends (`paced`) instead of repeating it outside the
-pacer, and still repeats what certainly never reached Telegram (a 5xx, no connection).
-What comes out of it is decided here: a 429 delays that chat by its `retry_after` (and
+Each attempt takes a slot of its own, retries included, and retries happen here only:
+the transport (`bot.retry`) tries these sends once (`paced`) and hands every failure
+back. What comes out of it is decided here: a 429 delays that chat by its `retry_after` (and
 every chat if 429s keep coming); a 403 means the lifter blocked the bot (the
 caller turns their reminders off); a 5xx or lost connection is retried with backoff; a
 timeout is not repeated, as the message may have arrived and a reminder must not come

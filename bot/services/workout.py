@@ -4,7 +4,8 @@ Every decision is `bot.coach.session.step`; this module only turns the `workouts
 into a `WorkoutState`, what the lifter sent into an `Event`, and the effects back into
 rows, timers and messages. Timers and messages go out through `Effects` after the
 commit, so a set is stored before the bot confirms it; a redelivered update or a second
-press of a button changes nothing (`handled_updates`, and buttons name their set).
+press of a button changes nothing (the inbox keeps the ids of handled updates, and
+buttons name their set).
 """
 
 from __future__ import annotations

@@ -415,8 +415,12 @@ async def test_two_workers_deliver_a_thousand_reminders_once_each(bot: BotHarnes
             sender_of(app).pacer = Pacer(time_scale=0.005)  # the emulator has no limit here
         first, second = await asyncio.gather(fire_reminders(bot.app), fire_reminders(other))
     assert first + second == 1000
-    assert first > 0 and second > 0
     assert all(bot.emulator.sent_count(u) == 1 for u in users)
     rows = await deliveries(bot.db)
     assert len(rows) == 1000 and {r.status for r in rows} == {"sent"}
-    assert len({r.claimed_by for r in rows}) == 2
+    if bot.db.is_sqlite:  # one process, whose two Applications share the fan-out
+        assert first > 0 and second > 0
+        assert len({r.claimed_by for r in rows}) == 2
+    else:  # one worker fans out at a time: one send budget (bot.scheduling.leader)
+        assert 0 in (first, second)
+        assert len({r.claimed_by for r in rows}) == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.db.engine import Database, make_engine
-from bot.db.models import HandledUpdate, Workout, WorkoutSet
+from bot.db.models import InboxUpdate, Workout, WorkoutSet
 from bot.localapi import BotApiEmulator
 from bot.processing import DEFAULT_CONCURRENCY
 from bot.texts import common as common_texts
@@ -94,7 +94,8 @@ async def test_database_out_of_reach_mid_update_leaves_nothing_half_written(
     await proxy.restore()
     assert await position(bot) == before
     async with bot.db.transaction() as session:
-        assert await session.get(HandledUpdate, update_id) is None
+        stored = await session.get(InboxUpdate, update_id)
+        assert stored is None or stored.claimed_at is None
 
     reply = texts(await bot.say("5 2"))
     assert "Logged set 2: 235 lb x 5 (2 left)" in reply

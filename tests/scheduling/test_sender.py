@@ -109,6 +109,19 @@ async def test_a_repeat_after_a_429_takes_a_new_slot_not_the_transports_own(
     assert emulator.sent_count(CHAT) == 1
 
 
+async def test_server_errors_are_retried_in_one_place_each_in_a_slot(
+    emulator: BotApiEmulator, paced: tuple[Sender, RecordingPacer]
+) -> None:
+    sender, pacer = paced
+    sender.backoff = 0.01
+    emulator.add_fault(Fault(method="sendMessage", kind="500", count=10))
+    emulator.requests.clear()
+    assert await sender.send(CHAT, Reply("hi")) == (Status.FAILED, 4)
+    tried = [method for method, _ in emulator.requests if method.lower() == "sendmessage"]
+    assert len(tried) == 4  # the transport adds none of its own (it once made 16)
+    assert pacer.slots == [CHAT] * 4
+
+
 async def test_429s_in_a_row_hold_every_send(
     emulator: BotApiEmulator, paced: tuple[Sender, RecordingPacer]
 ) -> None:

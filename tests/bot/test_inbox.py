@@ -1,0 +1,168 @@
+"""The inbox: stored before confirmed, a redelivery gets no second reply, a reused id
+after the window is a new message, and old rows are pruned, on each database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from telegram import Bot, Update
+
+from bot.app import inbox_of
+from bot.clock import Clock
+from bot.db import inbox as repo
+from bot.db.engine import Database
+from bot.db.models import InboxUpdate, WorkoutSet
+from bot.localapi import Fault
+from bot.pipeline.inbox import Inbox
+from tests.harness import LIFTER, TEST_TOKEN, BotHarness, texts
+from tests.scheduling.test_leader import another_worker
+
+NOW = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+
+
+def arrivals(*ids: int) -> list[repo.Arrival]:
+    return [repo.Arrival(i, LIFTER, f'{{"update_id": {i}}}') for i in ids]
+
+
+async def test_a_batch_is_stored_once_and_a_redelivery_is_not_new(db: Database) -> None:
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(1, 2, 3), NOW, None) == {1, 2, 3}
+    later = NOW + dt.timedelta(hours=23)
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(2, 3, 4), later, None) == {4}
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [1, 2, 3, 4]
+        await repo.mark_done(session, [1, 3], later)
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [2, 4]
+
+
+async def test_an_id_reused_after_the_window_is_a_new_update(db: Database) -> None:
+    async with db.transaction() as session:
+        await repo.store(session, arrivals(7), NOW, None)
+        assert await repo.claim_update(session, 7, LIFTER, NOW)
+        await repo.mark_done(session, [7], NOW)
+    async with db.transaction() as session:
+        assert not await repo.claim_update(session, 7, LIFTER, NOW)  # a replay: changes nothing
+    reused = NOW + repo.REDELIVERY_WINDOW + dt.timedelta(minutes=1)
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(7), reused, None) == {7}
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [7]
+        assert await repo.claim_update(session, 7, LIFTER, reused)  # its change counts
+
+
+async def test_pruning_deletes_old_handled_rows_in_batches_and_keeps_the_rest(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repo, "PRUNE_BATCH", 3)
+    old = NOW - repo.REDELIVERY_WINDOW - dt.timedelta(minutes=1)
+    async with db.transaction() as session:
+        await repo.store(session, arrivals(*range(1, 11)), old, None)
+        await repo.mark_done(session, list(range(1, 10)), old)  # 10 is still unhandled
+        await repo.store(session, arrivals(11, 12), NOW, None)
+        await repo.mark_done(session, [11, 12], NOW)
+    assert await Inbox(db, clock=FixedClock()).prune() == 9
+    async with db.transaction() as session:
+        kept = await session.scalars(select(InboxUpdate.update_id).order_by("update_id"))
+        assert list(kept) == [10, 11, 12]
+
+
+class FixedClock(Clock):
+    def now(self) -> dt.datetime:
+        return NOW
+
+
+async def test_a_redelivered_update_gets_no_second_reply(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    logged = await bot.emulator.send_text(LIFTER, "225x6 @2")
+    await bot._settle(logged, LIFTER)
+    done = await bot.emulator.send_text(LIFTER, "/done")
+    assert "Workout done" in texts(await bot._settle(done, LIFTER))
+    await bot.emulator.redeliver(logged)
+    await bot.emulator.redeliver(done)  # once: "You have no workout going"
+    reply = texts(await bot.say("/history"))  # answered after both redeliveries
+    assert reply.startswith("Your workouts")
+    assert bot.new_messages() == []
+    assert len(bot.emulator.messages(LIFTER)) == 5  # 4 answers and the history, nothing else
+    async with bot.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 1
+
+
+async def test_an_update_id_telegram_reuses_after_a_day_is_answered(bot: BotHarness) -> None:
+    update_id = await bot.emulator.send_text(LIFTER, "/start")
+    assert await bot._settle(update_id, LIFTER)
+    bot.clock.advance(repo.REDELIVERY_WINDOW + dt.timedelta(hours=1))
+    count = len(bot.emulator.messages(LIFTER))
+    await bot.emulator.redeliver(update_id)  # the same id and text, a day later
+    answer = await bot.emulator.wait_for_messages(LIFTER, count + 1)
+    assert "Welcome back" in (answer[-1].text or "")
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(method="sendMessage", kind="500"),  # the transport's four tries, all refused
+        Fault(method="sendMessage", kind="429", retry_after=60),  # over 30 s: not waited
+        Fault(method="sendMessage", kind="drop"),  # it may never have left
+    ],
+    ids=["5xx", "long-flood-wait", "dropped"],
+)
+async def test_a_lost_confirmation_is_said_once_with_the_current_step(
+    bot: BotHarness, fault: Fault
+) -> None:
+    assert bot.app is not None
+    inbox_of(bot.app).owed_pause = 0.1
+    await bot.say("/workout")
+    await bot.say("225")
+    bot.emulator.add_fault(fault)
+    before = len(bot.emulator.messages(LIFTER))
+    assert await bot.say("225x6 @2") == []  # stored; its answer does not arrive
+    bot.emulator.clear_faults()  # Telegram is back
+    await bot.emulator.wait_for_messages(LIFTER, before + 1)
+    owed = texts(bot.new_messages())
+    assert owed.startswith("Picking up where you left off.") and "Set 2 of 3: 235 lb" in owed
+    reply = texts(await bot.say("5 2"))  # said once: nothing more comes before this answer
+    assert reply.startswith("Logged set 2: 235 lb x 5")
+    assert len(bot.emulator.messages(LIFTER)) == before + 2
+    async with bot.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 2
+
+
+async def test_a_dead_workers_updates_are_taken_over_and_a_live_ones_are_not(
+    db: Database,
+) -> None:
+    if db.is_sqlite:
+        return  # one process: every pending update is its own at start-up (see above)
+    first, second = Inbox(db, FixedClock()), Inbox(await another_worker(db), FixedClock())
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    bot = Bot(TEST_TOKEN)
+    try:
+        assert await first.resume(bot, asyncio.Queue()) == 0
+        update = Update.de_json(
+            {
+                "update_id": 5,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "6",
+                    "chat": {"id": LIFTER, "type": "private"},
+                },
+            },
+            bot,
+        )
+        await first.accept([update], asyncio.Queue())  # stored, handled by nobody yet
+        assert await second.resume(bot, queue) == 0  # the first one is alive: its own
+        await first.lock.release()  # as when its process dies
+        assert await second.adopt_orphans() == 1
+        taken = queue.get_nowait()
+        assert isinstance(taken, Update) and taken.update_id == 5
+        assert await second.adopt_orphans() == 0  # taken once
+    finally:
+        await first.close()
+        await second.close()
+        await second.db.dispose()
