@@ -63,7 +63,7 @@ def test_waiting_through_time_brings_loads_rest_timers_and_a_week_in_order(
     shutil.copy(SAMPLE, tmp_path / "strong.csv")
     script = (
         "/import\n!send strong.csv\n[Import]\n"
-        "/schedule daily 07:00 UTC\n!wait 25h\n"
+        "/schedule daily 07:00 UTC\n[Weekly summary on]\n!wait 25h\n"
         "/workout\n[Skip]\n135x8 @2\n!wait 5m\n"
         "/done\n!wait 8d\n"
     )
@@ -76,6 +76,6 @@ def test_waiting_through_time_brings_loads_rest_timers_and_a_week_in_order(
     assert out.index("Barbell row 3 x 6-8 @ 145 lb") == out.index("Barbell row 3 x 6-8", first)
     # The rest timer fires at its own instant inside a wait.
     assert out.index("Rest is over.") > out.index("Logged set 1: 135 lb x 8")
-    # Eight days of daily reminders, one each, and the weekly summary among them.
+    # Eight days of daily reminders, one each, and the weekly summary (offered, taken).
     assert out.count("Upper back today") == 1 + 8
     assert out.count("Your week") == 1

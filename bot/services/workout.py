@@ -257,10 +257,16 @@ class WorkoutService:
         if outcome.replies:
             await self.effects.send(user_id, outcome.replies)
 
-    async def _step(self, loaded: _Loaded, lifter: Lifter, event: ws.Event) -> Outcome:
-        """Claim the update, step, store the state and effects; what to carry out after."""
+    async def _step(
+        self, loaded: _Loaded, lifter: Lifter, event: ws.Event, *, claim: bool = True
+    ) -> Outcome:
+        """Claim the update, step, store the state and effects; what to carry out after.
+
+        `claim=False` is for an event that changes nothing (showing the current step): it
+        is answered even under an update id already handled, which is how an answer lost
+        to a fault is said again (`bot.pipeline.replay`)."""
         assert loaded.state is not None
-        if not await self._claim(loaded, lifter):
+        if claim and not await self._claim(loaded, lifter):
             return Outcome()
         now = self.clock.now()
         new, effects = ws.step(loaded.state, event, now)
@@ -397,7 +403,7 @@ class WorkoutService:
             # not swallow the set reports that follow.
             loaded.settings.pending_input = None
             if loaded.state is not None:
-                outcome = await self._step(loaded, lifter, ws.Show())
+                outcome = await self._step(loaded, lifter, ws.Show(), claim=False)
             elif not await self._claim(loaded, lifter):
                 outcome = Outcome()
             else:

@@ -125,7 +125,7 @@ async def test_a_lost_confirmation_is_said_once_with_the_current_step(
     bot.emulator.clear_faults()  # Telegram is back
     await bot.emulator.wait_for_messages(LIFTER, before + 1)
     owed = texts(bot.new_messages())
-    assert owed.startswith("Picking up where you left off.") and "Set 2 of 3: 235 lb" in owed
+    assert owed.startswith("Picking up where you left off.") and "set 2 of 3 at 235 lb" in owed
     reply = texts(await bot.say("5 2"))  # said once: nothing more comes before this answer
     assert reply.startswith("Logged set 2: 235 lb x 5")
     assert len(bot.emulator.messages(LIFTER)) == before + 2
