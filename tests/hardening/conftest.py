@@ -83,10 +83,10 @@ async def rows_of(db: Database, user_id: int) -> dict[str, list[tuple[Any, ...]]
     return snapshot
 
 
-async def wait_handled(harness: BotHarness, update_id: int) -> None:
+async def wait_handled(harness: BotHarness, update_id: int, limit: float = 10.0) -> None:
     """Until the Application has finished with an update (handled or dropped)."""
     assert harness.app is not None
-    await processor_of(harness.app).wait_processed(update_id)
+    await processor_of(harness.app).wait_processed(update_id, limit)
 
 
 # -- PostgreSQL behind a proxy the test can cut -------------------------------------
