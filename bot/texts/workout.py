@@ -22,7 +22,7 @@ from bot.texts import loads
 PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
 RIR_CHOICES = (0, 1, 2, 3, 4, 5)
 
-STARTED = "Today's workout: {count}. Send each set as you finish it, like 6 or 225x6."
+STARTED = "Today's workout: {count}. Send each set as you finish it, like 6 or 225x6, 2 left."
 RESUMED = "Picking up where you left off."
 EXERCISE = "{name} ({position} of {total})\n{sets} x {reps} reps, rest {rest}"
 EXERCISE_LOAD = "Today: {load}"
@@ -39,6 +39,7 @@ CHECK_START_WEIGHT = (
 )
 BUTTON_CONFIRM_WEIGHT = "Yes, {load}"
 START_WEIGHT_SET = "Starting {name} at {load}."
+READ_AS = "Read that as {echo}."
 LOGGED = "Logged set {number}: {load} x {reps}{rir}."
 LOGGED_WARMUP = "Logged a warm-up: {load} x {reps}."
 TYPED_IN = " (you typed {load})"
@@ -182,8 +183,8 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
             return CANCELLED.format(sets=saved), ()
         case ws.Summary():
             return _summary(message, facts), ()
-        case ws.Hint(message=hint):
-            return hint, ()
+        case ws.ReadAs(echo=echo):
+            return READ_AS.format(echo=echo), ()
     raise AssertionError(f"no text for {message!r}")  # pragma: no cover
 
 

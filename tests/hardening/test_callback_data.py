@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.coach.parsing import MAX_RIR
+from bot.coach.reading import MAX_RIR
 from bot.handlers.callback_data import FEATURES, Whole, Word, parse, parse_any
 from bot.texts import common as common_texts
 from tests.hardening.conftest import record_errors, rows_of

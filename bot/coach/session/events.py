@@ -54,6 +54,8 @@ class SetReported:
     sets: tuple[ReportedSet, ...]
     at: At | None = None
     ask_rir: bool = True
+    echo: str = ""
+    """How typed text was read ("225 lb x 6, RPE 8 = 2 left"), said back before logging."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,10 +153,10 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
-class Hint:
-    """Text the reader could not take: `message` says how to write it."""
+class ReadAs:
+    """How a typed set was read, said before it is logged so a misreading shows at once."""
 
-    message: str
+    echo: str
 
 
 Message = (
@@ -178,5 +178,5 @@ Message = (
     | RestIsOver
     | Cancelled
     | Summary
-    | Hint
+    | ReadAs
 )
