@@ -113,8 +113,19 @@ def render(messages: Iterable[ws.Message], facts: SummaryFacts | None = None) ->
     """The replies for one step: texts without buttons join the next one, so the lifter
     gets one message per step rather than a burst of small ones."""
     outcome = Outcome()
-    for message in messages:
-        text, rows = _render(message, facts)
+    said = list(messages)
+    effort = ""
+    for index, message in enumerate(said):
+        following = said[index + 1] if index + 1 < len(said) else None
+        if (
+            isinstance(message, ws.ReadAs)
+            and message.sets == 1
+            and isinstance(following, ws.Logged)
+        ):
+            effort = message.effort  # one line says both: "x 6 (RPE 8 = 2 left)"
+            continue
+        text, rows = _render(message, facts, effort)
+        effort = ""
         outcome.say(text, *rows)
     return outcome.replies
 
@@ -122,7 +133,7 @@ def render(messages: Iterable[ws.Message], facts: SummaryFacts | None = None) ->
 Rows = tuple[tuple[Button, ...], ...]
 
 
-def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]:
+def _render(message: ws.Message, facts: SummaryFacts | None, effort: str) -> tuple[str, Rows]:
     match message:
         case ws.Started(count=exercises):
             return STARTED.format(count=count(exercises, "exercise")), ()
@@ -143,7 +154,7 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
         case ws.StartWeightSet(exercise_key=key, load=load):
             return START_WEIGHT_SET.format(name=_name(key), load=_load(load)), ()
         case ws.Logged():
-            return _logged(message), ()
+            return _logged(message, effort), ()
         case ws.ExerciseDone():
             return _exercise_done(message), ()
         case ws.Skipped(exercise_key=key):
@@ -257,7 +268,8 @@ def _rir_buttons(q: ws.Question) -> tuple[Button, ...]:
     )
 
 
-def _logged(logged: ws.Logged) -> str:
+def _logged(logged: ws.Logged, effort: str = "") -> str:
+    """The logged line; `effort` is the RPE as the lifter said it, when they did."""
     done = logged.set
     load = format_weight(done.weight, done.unit)
     if logged.typed is not None:
@@ -265,6 +277,8 @@ def _logged(logged: ws.Logged) -> str:
     if done.warmup:
         return LOGGED_WARMUP.format(load=load, reps=done.reps)
     rir = "" if done.rir is None else RIR_SUFFIX.format(rir=done.rir)
+    if effort:
+        rir = f" ({effort})"
     text = LOGGED.format(number=logged.working_number, load=load, reps=done.reps, rir=rir)
     suggestion = logged.suggestion
     if suggestion is None:

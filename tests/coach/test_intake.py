@@ -13,6 +13,7 @@ from bot.coach import session as ws
 from bot.coach.reading import Ask, Intent, IntentRead, Question, Unreadable, Waiting
 from bot.coach.session import intake
 from bot.coach.units import Unit
+from bot.texts import workout as texts
 from tests.coach.test_session import workout
 
 NOW = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
@@ -36,10 +37,12 @@ def test_the_context_is_where_the_workout_stands() -> None:
 def test_at_eight_after_a_set_is_rpe_and_is_echoed() -> None:
     event = intake.take(workout(), "200x5@9")
     assert sets_of(event) == [(5, Decimal(200), 1, False)]
-    assert isinstance(event, ws.SetReported) and event.echo == "200 lb x 5, RPE 9 = 1 left"
+    read_as = ws.ReadAs("200 lb x 5, RPE 9 = 1 left", "RPE 9 = 1 left")
+    assert isinstance(event, ws.SetReported) and event.read_as == read_as
     _, effects = ws.step(workout(), event, NOW)
     said = [e.message for e in effects if isinstance(e, ws.Say)]
-    assert said[0] == ws.ReadAs("200 lb x 5, RPE 9 = 1 left")
+    assert said[0] == read_as and isinstance(said[1], ws.Logged)
+    assert "Logged set 1: 200 lb x 5 (RPE 9 = 1 left)." in texts.render(said)[0].text
 
 
 def test_a_warm_up_never_counts_as_a_working_set() -> None:

@@ -42,6 +42,7 @@ from bot.coach.session.events import (
     SwapAsked,
     Undo,
 )
+from bot.coach.session.messages import ReadAs
 from bot.coach.session.state import Awaiting, WorkoutState
 from bot.coach.units import Unit
 
@@ -83,8 +84,15 @@ def reported(read: SetsRead, at: At | None = None) -> SetReported:
             ReportedSet(s.reps, s.weight, s.unit, s.rir, s.rpe, warmup=s.warmup) for s in read.sets
         ),
         at,
-        echo=read.echo,
+        read_as=ReadAs(read.echo, _effort(read.sets[-1]), len(read.sets)),
     )
+
+
+def _effort(read: ReadSet) -> str:
+    """RPE as the lifter said it, with the reps left it stands for; "" without RPE."""
+    if read.rpe is None:
+        return ""
+    return f"RPE {read.rpe.normalize():f} = {read.rir} left"
 
 
 def take(state: WorkoutState, text: str) -> Taken:

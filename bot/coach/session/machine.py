@@ -45,7 +45,6 @@ from bot.coach.session.messages import (
     NextLoad,
     NothingToUndo,
     Question,
-    ReadAs,
     RestIsOver,
     Resumed,
     SetUndone,
@@ -205,8 +204,8 @@ def _reported(
     new, effects = _log_all(state, event.sets, now, ask_rir=event.ask_rir)
     if resting and not any(isinstance(e, StartRest) for e in effects):
         effects.insert(0, StopRest())  # a report ends the rest; a new rest replaces it
-    if event.echo:
-        effects.insert(0, Say(ReadAs(event.echo)))
+    if event.read_as is not None:
+        effects.insert(0, Say(event.read_as))
     return new, effects
 
 

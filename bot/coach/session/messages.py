@@ -154,9 +154,13 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class ReadAs:
-    """How a typed set was read, said before it is logged so a misreading shows at once."""
+    """How typed sets were read, so a misreading shows at once: said before the reps-left
+    question or a batch; folded into the "Logged" line of a lone set (`effort`, when the
+    lifter gave RPE: "RPE 8 = 2 left")."""
 
     echo: str
+    effort: str = ""
+    sets: int = 1
 
 
 Message = (
