@@ -84,6 +84,8 @@ def ask(asked: OpenQuestion, current: str) -> tuple[str, tuple[tuple[Button, ...
         f"{PREFIX}:an:{asked.exercise_id}:{asked.set_number}",
     )
     first = asked.options[0]
+    if asked.reason is Ask.WHICH_READING and len(asked.options) == 1:  # a reading to confirm
+        return CONFIRM_SETS.format(echo=first.echo), (row(Button(BUTTON_YES, f"{data}:0"), no),)
     if asked.reason is Ask.WHICH_READING:
         picks = [Button(_label(o.echo), f"{data}:{i}") for i, o in enumerate(asked.options)]
         return WHICH_READING, (*(row(b) for b in picks), row(no))

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.coach import session as ws
-from bot.coach.reading import Ask, Intent, IntentRead, Question, Unreadable, Waiting
+from bot.coach.reading import Ask, Intent, IntentRead, Missing, Question, Unreadable, Waiting
 from bot.coach.session import intake
 from bot.coach.units import Unit
 from bot.texts import workout as texts
@@ -51,6 +51,13 @@ def test_a_warm_up_never_counts_as_a_working_set() -> None:
     state, _ = ws.step(workout(), event, NOW)
     assert state.sets[-1].warmup and state.working_number == 1
     assert state.current.target == ws.Load(Decimal(225), Unit.LB)  # the target stays
+
+
+def test_reps_before_any_load_ask_for_the_load() -> None:
+    new = workout(first_target=None)
+    assert intake.take(new, "6 reps") == Unreadable(Missing.WEIGHT)
+    assert intake.take(new, "8 8") == Unreadable(Missing.WEIGHT)
+    assert sets_of(intake.take(new, "135x5")) == [(5, Decimal(135), None, False)]
 
 
 def test_answers_follow_the_question_asked() -> None:

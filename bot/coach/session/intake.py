@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from bot.coach.catalog import get_exercise
+from bot.coach.progression import starting_weight
 from bot.coach.reading import (
     MAX_REPS,
     MAX_RIR,
@@ -21,8 +23,10 @@ from bot.coach.reading import (
     EffortRead,
     Intent,
     IntentRead,
+    Missing,
     Question,
     ReadContext,
+    Reading,
     ReadSet,
     SetsRead,
     Unreadable,
@@ -43,7 +47,7 @@ from bot.coach.session.events import (
     Undo,
 )
 from bot.coach.session.messages import ReadAs
-from bot.coach.session.state import Awaiting, WorkoutState
+from bot.coach.session.state import Awaiting, Load, WorkoutState
 from bot.coach.units import Unit
 
 _WAITING = {
@@ -67,10 +71,13 @@ def read_context(state: WorkoutState | None, unit: Unit = Unit.LB) -> ReadContex
         return ReadContext(lifter_unit=unit, waiting=Waiting.NOTHING)
     current = state.current
     target = current.target
+    if target is None:  # a first load: weigh readings against the usual one ("8 8" is no load)
+        usual = starting_weight(get_exercise(current.exercise_key), state.unit)
+        target = Load(usual, state.unit)
     return ReadContext(
         exercise_key=current.exercise_key,
-        target_weight=None if target is None else target.weight,
-        target_unit=None if target is None else target.unit,
+        target_weight=target.weight,
+        target_unit=target.unit,
         rep_range=current.rep_range,
         lifter_unit=state.unit,
         waiting=_WAITING[state.awaiting],
@@ -98,6 +105,8 @@ def _effort(read: ReadSet) -> str:
 def take(state: WorkoutState, text: str) -> Taken:
     """A typed message read against where the workout stands."""
     reading = read_message(text, read_context(state))
+    if state.awaiting is Awaiting.START_WEIGHT and _no_load(reading):
+        return Unreadable(Missing.WEIGHT)  # reps before any load: the load is the question
     match reading:
         case SetsRead():
             return reported(reading)
@@ -110,6 +119,13 @@ def take(state: WorkoutState, text: str) -> Taken:
         case IntentRead(intent=Intent.SWAP, exercise_key=None):
             return SwapAsked()
     return reading
+
+
+def _no_load(reading: Reading) -> bool:
+    """Sets (or every reading offered) without a weight for the first one."""
+    if isinstance(reading, SetsRead):
+        return reading.sets[0].weight is None
+    return isinstance(reading, Question) and all(_no_load(o) for o in reading.options)
 
 
 # -- questions left open ----------------------------------------------------------------
