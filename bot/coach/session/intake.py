@@ -13,8 +13,6 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from bot.coach.catalog import get_exercise
-from bot.coach.progression import starting_weight
 from bot.coach.reading import (
     MAX_REPS,
     MAX_RIR,
@@ -46,8 +44,9 @@ from bot.coach.session.events import (
     SwapAsked,
     Undo,
 )
+from bot.coach.session.machine import plausible_start
 from bot.coach.session.messages import ReadAs
-from bot.coach.session.state import Awaiting, Load, WorkoutState
+from bot.coach.session.state import Awaiting, WorkoutState
 from bot.coach.units import Unit
 
 _WAITING = {
@@ -70,14 +69,11 @@ def read_context(state: WorkoutState | None, unit: Unit = Unit.LB) -> ReadContex
     if state is None:
         return ReadContext(lifter_unit=unit, waiting=Waiting.NOTHING)
     current = state.current
-    target = current.target
-    if target is None:  # a first load: weigh readings against the usual one ("8 8" is no load)
-        usual = starting_weight(get_exercise(current.exercise_key), state.unit)
-        target = Load(usual, state.unit)
+    target = current.target  # none for a first load: any usual load fits
     return ReadContext(
         exercise_key=current.exercise_key,
-        target_weight=target.weight,
-        target_unit=target.unit,
+        target_weight=None if target is None else target.weight,
+        target_unit=None if target is None else target.unit,
         rep_range=current.rep_range,
         lifter_unit=state.unit,
         waiting=_WAITING[state.awaiting],
@@ -91,8 +87,14 @@ def reported(read: SetsRead, at: At | None = None) -> SetReported:
             ReportedSet(s.reps, s.weight, s.unit, s.rir, s.rpe, warmup=s.warmup) for s in read.sets
         ),
         at,
-        read_as=ReadAs(read.echo, _effort(read.sets[-1]), len(read.sets)),
+        read_as=None if _bare(read) else ReadAs(read.echo, _effort(read.sets[-1]), len(read.sets)),
     )
+
+
+def _bare(read: SetsRead) -> bool:
+    """A lone count of reps ("6"): saying it back adds nothing."""
+    one = read.sets[0]
+    return len(read.sets) == 1 and one == ReadSet(one.reps)
 
 
 def _effort(read: ReadSet) -> str:
@@ -105,8 +107,11 @@ def _effort(read: ReadSet) -> str:
 def take(state: WorkoutState, text: str) -> Taken:
     """A typed message read against where the workout stands."""
     reading = read_message(text, read_context(state))
-    if state.awaiting is Awaiting.START_WEIGHT and _no_load(reading):
-        return Unreadable(Missing.WEIGHT)  # reps before any load: the load is the question
+    if state.awaiting is Awaiting.START_WEIGHT:
+        if _no_load(reading):
+            return Unreadable(Missing.WEIGHT)  # reps before any load: the load is the question
+        if isinstance(reading, SetsRead) and not _plausible(state, reading):
+            return Question(Ask.WHICH_READING, (reading,))  # "8 8" is no first load: ask
     match reading:
         case SetsRead():
             return reported(reading)
@@ -119,6 +124,11 @@ def take(state: WorkoutState, text: str) -> Taken:
         case IntentRead(intent=Intent.SWAP, exercise_key=None):
             return SwapAsked()
     return reading
+
+
+def _plausible(state: WorkoutState, read: SetsRead) -> bool:
+    first = read.sets[0]
+    return first.weight is None or plausible_start(state, first.weight, first.unit)
 
 
 def _no_load(reading: Reading) -> bool:

@@ -173,15 +173,21 @@ def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[L
     return Load(converted, state.unit), Load(weight, unit)
 
 
+def plausible_start(state: WorkoutState, weight: Decimal, unit: Unit | None) -> bool:
+    """Whether a typed first load is near the usual one for the current exercise."""
+    load, _ = _in_unit(state, weight, unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
+    return usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
+
+
 def _start_weight(
     state: WorkoutState, event: StartWeightGiven
 ) -> tuple[WorkoutState, list[Effect]]:
     if state.awaiting is not Awaiting.START_WEIGHT or _stale(state, event.at):
         return state, [Say(AlreadyLogged())]
     load, _ = _in_unit(state, event.weight, event.unit)
-    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
-    plausible = usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
-    if not (plausible or event.confirmed):
+    if not (plausible_start(state, event.weight, event.unit) or event.confirmed):
+        usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
         check = CheckStartWeight(state.current, load, Load(usual, state.unit))
         return state, [Say(check)]
     new = _with_current(state, target=load, after_jump=False)
