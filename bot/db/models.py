@@ -111,6 +111,8 @@ class Workout(Base):
     awaiting: Mapped[str] = mapped_column(String(16), default="reps")
     pending_reps: Mapped[int | None] = mapped_column(SmallInteger, default=None)
     import_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The readings a message left open as JSON (bot.coach.session.intake), until one is picked.
+    question: Mapped[str | None] = mapped_column(Text, default=None)
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'finished', 'cancelled')", name="status"),

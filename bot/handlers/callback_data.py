@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.coach.parsing import MAX_REPS, MAX_RIR
 from bot.coach.plans import MAX_SETS
+from bot.coach.reading import MAX_REPS, MAX_RIR
 from bot.services import history, plan, privacy, schedule, settings, transfer, workout
 
 MAX_BYTES = 64  # Telegram's limit for callback data
@@ -90,6 +90,8 @@ WORKOUT: tuple[Form, ...] = (
     (literal("k"), ID),
     (literal("x"), ID),
     (literal("xs"), ID, KEY),
+    (literal("a"), ID, SET_NUMBER, Whole(0, 2)),  # pick reading n of a question
+    (literal("an"), ID, SET_NUMBER),  # none of the readings
 )
 PLAN: tuple[Form, ...] = (
     (literal("o"),),

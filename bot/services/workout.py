@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.coach import session as ws
 from bot.coach.catalog import LoadClass, RepRange, get_exercise
-from bot.coach.parsing import SetReportError
 from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
 from bot.coach.progression import LoadSteps, round_load
+from bot.coach.reading import Intent, IntentRead, Question, Unreadable, read_message
 from bot.coach.records import LoggedSet, new_records
+from bot.coach.session import intake
 from bot.coach.summary import summarize
 from bot.coach.timing import local_day
 from bot.coach.transfer import set_fingerprint
@@ -42,16 +43,19 @@ from bot.db.models import (
     WorkoutSet,
 )
 from bot.db.users import create_user, refresh_name
-from bot.replies import Outcome
+from bot.replies import Outcome, Reply
 from bot.services.ports import Effects
 from bot.services.preferences import forget_drafts, zone_of
 from bot.texts import common as common_texts
+from bot.texts import reading as reading_texts
 from bot.texts import workout as texts
 
 PREFIX = texts.PREFIX
 T = TypeVar("T")
 # Reads a typed answer to another feature's question, in the caller's transaction.
 PendingAnswer = Callable[[AsyncSession, User, UserSettings, str], Awaitable[T]]
+# The /howto answer for a phrase naming a lift (the handlers own it; "how do I do a seal row").
+Howto = Callable[[str], Reply]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +272,8 @@ class WorkoutService:
         assert loaded.state is not None
         if claim and not await self._claim(loaded, lifter):
             return Outcome()
+        assert loaded.workout is not None
+        _assign(loaded.workout, question=None)  # anything that moves on closes a question
         now = self.clock.now()
         new, effects = ws.step(loaded.state, event, now)
         _write(loaded, new, now)
@@ -443,8 +449,10 @@ class WorkoutService:
 
     # -- what the lifter sends -------------------------------------------------------
 
-    async def on_text(self, lifter: Lifter, text: str, pending: PendingAnswer[T]) -> T | None:
-        """A free-text message: a set report, reps left, or a starting weight.
+    async def on_text(
+        self, lifter: Lifter, text: str, pending: PendingAnswer[T], howto: Howto | None = None
+    ) -> T | None:
+        """A free-text message: a set, reps left, a starting weight, a question or request.
 
         When the lifter owes another feature an answer (`pending_input`), `pending` reads
         the text in this same transaction, and what it returns is for the caller to carry
@@ -455,29 +463,80 @@ class WorkoutService:
             if loaded.settings.pending_input is not None:
                 return await pending(session, loaded.user, loaded.settings, text)
             if loaded.state is None:
-                outcome = Outcome().say(common_texts.STRAY_TEXT)
+                outcome = _outside_workout(text, loaded.unit, howto)
             else:
-                try:
-                    event = ws.read_text(loaded.state, text)
-                except SetReportError as error:
-                    outcome = Outcome(replies=texts.render(ws.misread(loaded.state, error.message)))
-                else:
-                    outcome = await self._step(loaded, lifter, event)
+                outcome = await self._read(loaded, lifter, text, howto)
         await self._done(lifter.user_id, outcome)
         return None
+
+    async def _read(
+        self, loaded: _Loaded, lifter: Lifter, text: str, howto: Howto | None
+    ) -> Outcome:
+        """Read the text against the workout: log it, ask about it, or answer it."""
+        state, workout = loaded.state, loaded.workout
+        assert state is not None and workout is not None
+        taken = intake.take(state, text)
+        match taken:
+            case Question():
+                if not await self._claim(loaded, lifter):
+                    return Outcome()
+                asked = intake.open_question(state, taken)
+                workout.question = intake.dump(asked)  # nothing stored until a pick
+                name = get_exercise(state.current.exercise_key).name
+                question, rows = reading_texts.ask(asked, name)
+                return Outcome().say(question, *rows)
+            case Unreadable():
+                return Outcome().say(reading_texts.unreadable(taken))
+            case IntentRead():
+                return await self._intent(loaded, lifter, taken, howto)
+        return await self._step(loaded, lifter, taken)
+
+    async def _intent(
+        self, loaded: _Loaded, lifter: Lifter, read: IntentRead, howto: Howto | None
+    ) -> Outcome:
+        """A plain-word request mid-workout does what its command does."""
+        state = loaded.state
+        assert state is not None
+        match read.intent:
+            case Intent.HOWTO if howto is not None:
+                return Outcome(replies=[howto(_howto_query(read))])
+            case Intent.SWAP if read.exercise_key is not None:
+                event = await self._swap_event(loaded, lifter, read.exercise_key, None)
+                return await self._step(loaded, lifter, event or ws.SwapAsked())
+            case Intent.NEXT:
+                return Outcome(replies=texts.render([ws.prompt(state, intro=True)]))
+            case Intent.REST:
+                return Outcome().say(reading_texts.rest(state))
+            case Intent.WEIGHT:
+                return Outcome().say(reading_texts.weight(state))
+        return Outcome().say(reading_texts.nudge(read.intent, state))
 
     async def on_button(self, lifter: Lifter, data: str) -> None:
         """A workout button; stale, forged or repeated presses change nothing."""
         async with self.db.transaction() as session:
             loaded = await self._load(session, lifter)
-            event = None
+            outcome = None
             if loaded.state is not None:
-                event = await self._button_event(loaded, lifter, data)
-            if event is None:
+                if data.split(":")[1:2] == ["an"]:
+                    outcome = await self._drop_question(loaded, lifter, data)
+                else:
+                    event = await self._button_event(loaded, lifter, data)
+                    outcome = None if event is None else await self._step(loaded, lifter, event)
+            if outcome is None:
                 outcome = Outcome().say(common_texts.STALE_BUTTON)
-            else:
-                outcome = await self._step(loaded, lifter, event)
         await self._done(lifter.user_id, outcome)
+
+    async def _drop_question(self, loaded: _Loaded, lifter: Lifter, data: str) -> Outcome | None:
+        """ "None of these": forget the question, log nothing; None when it is not open."""
+        assert loaded.workout is not None
+        asked = intake.load(loaded.workout.question)
+        _, _, exercise_id, set_number = data.split(":")
+        if asked is None or not asked.asked_at(ws.At(int(exercise_id), int(set_number))):
+            return None
+        if not await self._claim(loaded, lifter):
+            return Outcome()
+        loaded.workout.question = None
+        return Outcome().say(reading_texts.NOTHING_LOGGED)
 
     async def _button_event(self, loaded: _Loaded, lifter: Lifter, data: str) -> ws.Event | None:
         """The event a button's data stands for; None when it is not one of ours."""
@@ -491,7 +550,7 @@ class WorkoutService:
             return None
         try:
             return await self._read_button(loaded, lifter, action, exercise_id, args)
-        except (ValueError, InvalidOperation, IndexError, PlanError, SetReportError):
+        except (ValueError, InvalidOperation, IndexError, PlanError):
             return None
 
     async def _read_button(
@@ -505,6 +564,10 @@ class WorkoutService:
             if action == "q":
                 return ws.RirAnswered(value, at)
             return ws.SetReported((ws.ReportedSet(value),), at, ask_rir=action == "r")
+        if action == "a":
+            asked = intake.load(loaded.workout.question if loaded.workout else None)
+            at = ws.At(exercise_id, int(args[0]))
+            return None if asked is None else asked.pick(state, at, int(args[1]))
         at = ws.At(exercise_id)
         if action == "sw":
             confirmed = args[1:] == ["y"]
@@ -569,6 +632,19 @@ class WorkoutService:
             else:
                 outcome = await self._step(loaded, lifter, ws.Cancel())
         await self._done(lifter.user_id, outcome)
+
+
+def _howto_query(read: IntentRead) -> str:
+    """What to look up: the lift the request named, else its words."""
+    return get_exercise(read.exercise_key).name if read.exercise_key else read.query
+
+
+def _outside_workout(text: str, unit: Unit, howto: Howto | None) -> Outcome:
+    """No workout going: form questions are answered; anything else points to /workout."""
+    read = read_message(text, intake.read_context(None, unit))
+    if isinstance(read, IntentRead) and read.intent is Intent.HOWTO and howto is not None:
+        return Outcome(replies=[howto(_howto_query(read))])
+    return Outcome().say(common_texts.STRAY_TEXT)
 
 
 def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from bot.texts import loads
 PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
 RIR_CHOICES = (0, 1, 2, 3, 4, 5)
 
-STARTED = "Today's workout: {count}. Send each set as you finish it, like 6 or 225x6."
+STARTED = "Today's workout: {count}. Send each set as you finish it, like 6 or 225x6, 2 left."
 RESUMED = "Picking up where you left off."
 EXERCISE = "{name} ({position} of {total})\n{sets} x {reps} reps, rest {rest}"
 EXERCISE_LOAD = "Today: {load}"
@@ -39,6 +39,7 @@ CHECK_START_WEIGHT = (
 )
 BUTTON_CONFIRM_WEIGHT = "Yes, {load}"
 START_WEIGHT_SET = "Starting {name} at {load}."
+READ_AS = "Read that as {echo}."
 LOGGED = "Logged set {number}: {load} x {reps}{rir}."
 LOGGED_WARMUP = "Logged a warm-up: {load} x {reps}."
 TYPED_IN = " (you typed {load})"
@@ -112,8 +113,19 @@ def render(messages: Iterable[ws.Message], facts: SummaryFacts | None = None) ->
     """The replies for one step: texts without buttons join the next one, so the lifter
     gets one message per step rather than a burst of small ones."""
     outcome = Outcome()
-    for message in messages:
-        text, rows = _render(message, facts)
+    said = list(messages)
+    effort = ""
+    for index, message in enumerate(said):
+        following = said[index + 1] if index + 1 < len(said) else None
+        if (
+            isinstance(message, ws.ReadAs)
+            and message.sets == 1
+            and isinstance(following, ws.Logged)
+        ):
+            effort = message.effort  # one line says both: "x 6 (RPE 8 = 2 left)"
+            continue
+        text, rows = _render(message, facts, effort)
+        effort = ""
         outcome.say(text, *rows)
     return outcome.replies
 
@@ -121,7 +133,7 @@ def render(messages: Iterable[ws.Message], facts: SummaryFacts | None = None) ->
 Rows = tuple[tuple[Button, ...], ...]
 
 
-def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]:
+def _render(message: ws.Message, facts: SummaryFacts | None, effort: str) -> tuple[str, Rows]:
     match message:
         case ws.Started(count=exercises):
             return STARTED.format(count=count(exercises, "exercise")), ()
@@ -142,7 +154,7 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
         case ws.StartWeightSet(exercise_key=key, load=load):
             return START_WEIGHT_SET.format(name=_name(key), load=_load(load)), ()
         case ws.Logged():
-            return _logged(message), ()
+            return _logged(message, effort), ()
         case ws.ExerciseDone():
             return _exercise_done(message), ()
         case ws.Skipped(exercise_key=key):
@@ -182,8 +194,8 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
             return CANCELLED.format(sets=saved), ()
         case ws.Summary():
             return _summary(message, facts), ()
-        case ws.Hint(message=hint):
-            return hint, ()
+        case ws.ReadAs(echo=echo):
+            return READ_AS.format(echo=echo), ()
     raise AssertionError(f"no text for {message!r}")  # pragma: no cover
 
 
@@ -256,7 +268,8 @@ def _rir_buttons(q: ws.Question) -> tuple[Button, ...]:
     )
 
 
-def _logged(logged: ws.Logged) -> str:
+def _logged(logged: ws.Logged, effort: str = "") -> str:
+    """The logged line; `effort` is the RPE as the lifter said it, when they did."""
     done = logged.set
     load = format_weight(done.weight, done.unit)
     if logged.typed is not None:
@@ -264,6 +277,8 @@ def _logged(logged: ws.Logged) -> str:
     if done.warmup:
         return LOGGED_WARMUP.format(load=load, reps=done.reps)
     rir = "" if done.rir is None else RIR_SUFFIX.format(rir=done.rir)
+    if effort:
+        rir = f" ({effort})"
     text = LOGGED.format(number=logged.working_number, load=load, reps=done.reps, rir=rir)
     suggestion = logged.suggestion
     if suggestion is None:

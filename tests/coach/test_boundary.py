@@ -108,7 +108,7 @@ COACH_MODULES = sorted(Path(bot.coach.__path__[0]).rglob("*.py"))  # packages to
 
 def test_the_walk_finds_the_coach_modules() -> None:
     names = {path.stem for path in COACH_MODULES}
-    assert {"catalog", "lookup", "parsing", "progression", "timing", "records", "machine"} <= names
+    assert {"catalog", "lookup", "reading", "progression", "timing", "records", "machine"} <= names
 
 
 @pytest.mark.parametrize(

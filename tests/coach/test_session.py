@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from bot.coach import session as ws
 from bot.coach.catalog import RepRange
-from bot.coach.parsing import SetReportError
 from bot.coach.progression import LoadSteps
 from bot.coach.units import Unit
 
@@ -262,21 +261,6 @@ def test_stale_buttons_change_nothing() -> None:
 def test_a_closed_workout_ignores_events() -> None:
     state, _ = ws.step(workout(), ws.Cancel(), NOW)
     assert ws.step(state, report(6, rir=2), NOW) == (state, [])
-
-
-# -- reading text ----------------------------------------------------------------------
-
-
-def test_read_text_follows_the_question() -> None:
-    assert ws.read_text(workout(first_target=None), "60 kg") == ws.StartWeightGiven(
-        Decimal(60), Unit.KG
-    )
-    assert ws.read_text(workout(), "6 @2") == report(6, rir=2)
-    asking, _ = ws.step(workout(), report(6), NOW)
-    assert ws.read_text(asking, "2") == ws.RirAnswered(2)
-    assert ws.read_text(asking, "5 reps, 1 left") == report(5, rir=1)
-    with pytest.raises(SetReportError):
-        ws.read_text(workout(), "hello")
 
 
 # -- every event in every state ----------------------------------------------------------

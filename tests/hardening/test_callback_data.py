@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.coach.parsing import MAX_RIR
+from bot.coach.reading import MAX_RIR
 from bot.handlers.callback_data import FEATURES, Whole, Word, parse, parse_any
 from bot.texts import common as common_texts
 from tests.hardening.conftest import record_errors, rows_of
@@ -56,7 +56,7 @@ def example(field: Whole | Word) -> st.SearchStrategy[str]:
     """Text a field accepts."""
     if isinstance(field, Whole):
         return st.integers(field.lo, field.hi).map(str)
-    return st.from_regex(f"\\A{field.pattern}\\Z").filter(str.isascii)
+    return st.from_regex(f"\\A(?:{field.pattern})\\Z").filter(str.isascii)  # "lb|kg" whole
 
 
 FORMS = [(prefix, form) for prefix, forms in FEATURES.items() for form in forms]
@@ -79,6 +79,14 @@ def test_rir_below_zero_or_past_the_choices_is_refused() -> None:
     assert parse("w:q:7:1:-3", "w", forms) is None
     assert parse(f"w:q:7:1:{MAX_RIR + 1}", "w", forms) is None
     assert parse(f"w:q:7:1:{MAX_RIR}", "w", forms) == ("q", 7, 1, MAX_RIR)
+
+
+def test_a_reading_pick_names_one_of_at_most_three() -> None:
+    forms = FEATURES["w"]
+    assert parse("w:a:7:1:2", "w", forms) == ("a", 7, 1, 2)
+    assert parse("w:a:7:1:3", "w", forms) is None
+    assert parse("w:an:7:1", "w", forms) == ("an", 7, 1)
+    assert parse("w:an:7:0", "w", forms) is None
 
 
 # -- the bot, with the lifter's own buttons tampered with ---------------------------
@@ -155,6 +163,7 @@ async def test_every_button_the_coach_sends_is_read(bot: BotHarness) -> None:
     """The parser refuses nothing real: a workout with every kind of button pressed."""
     await bot.say("/workout")
     await bot.press("Swap")
+    await bot.say("8 8")  # a question: one button per reading, and "None of these"
     assert buttons_of(bot)
     await bot.say("/plan")
     await bot.say("/schedule")

@@ -16,7 +16,9 @@ so every transition is a plain function call in the tests.
   English by `bot.texts.workout.render`.
 - `effects`: what the shell must do (`LogSet`, `RemoveSet`, `StartRest`, `StopRest`,
   `StoreLoads`, `Say`).
-- `machine`: `begin`, `step`, `read_text`, `misread`.
+- `machine`: `begin`, `step`, `prompt`.
+- `intake`: typed text read with the workout's context (`bot.coach.reading`) as an event,
+  or a question, request or "not understood" for the shell to answer.
 
 One workout has one unit (`WorkoutState.unit`, the lifter's): a weight typed in the other
 unit is converted and rounded to something loadable before it is stored or shown.
@@ -51,9 +53,8 @@ from bot.coach.session.events import (
 )
 from bot.coach.session.machine import (
     begin,
-    misread,
     next_loads,
-    read_text,
+    prompt,
     step,
     swap_options,
 )
@@ -63,12 +64,12 @@ from bot.coach.session.messages import (
     Cancelled,
     CheckStartWeight,
     ExerciseDone,
-    Hint,
     Logged,
     Message,
     NextLoad,
     NothingToUndo,
     Question,
+    ReadAs,
     RestIsOver,
     Resumed,
     SetUndone,
@@ -105,7 +106,6 @@ __all__ = [
     "ExerciseState",
     "ExerciseStatus",
     "Finish",
-    "Hint",
     "Load",
     "LogSet",
     "Logged",
@@ -113,6 +113,7 @@ __all__ = [
     "NextLoad",
     "NothingToUndo",
     "Question",
+    "ReadAs",
     "RemoveSet",
     "ReportedSet",
     "RestIsOver",
@@ -141,9 +142,8 @@ __all__ = [
     "WorkoutState",
     "WorkoutStatus",
     "begin",
-    "misread",
     "next_loads",
-    "read_text",
+    "prompt",
     "step",
     "swap_options",
 ]

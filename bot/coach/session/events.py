@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from bot.coach.session.messages import ReadAs
 from bot.coach.session.state import Load
 from bot.coach.units import Unit
 
@@ -54,6 +55,8 @@ class SetReported:
     sets: tuple[ReportedSet, ...]
     at: At | None = None
     ask_rir: bool = True
+    read_as: ReadAs | None = None
+    """How typed text was read ("225 lb x 6, RPE 8 = 2 left"), said back when logged."""
 
 
 @dataclass(frozen=True, slots=True)

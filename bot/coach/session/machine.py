@@ -1,4 +1,4 @@
-"""The transitions: `begin`, `step`, and reading typed text into an event."""
+"""The transitions: `begin` and `step`; `prompt` says what the bot waits for now."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.coach.catalog import get_exercise
-from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
 from bot.coach.plans import default_slot
 from bot.coach.progression import next_set, round_load, starting_weight
 from bot.coach.session.effects import (
@@ -41,7 +40,6 @@ from bot.coach.session.messages import (
     Cancelled,
     CheckStartWeight,
     ExerciseDone,
-    Hint,
     Logged,
     Message,
     NextLoad,
@@ -113,40 +111,9 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
     return state, [Say(Resumed()), _ask(state, intro=True)]
 
 
-def read_text(state: WorkoutState, text: str) -> Event:
-    """A typed message as an event, read against what the bot waits for.
-
-    Raises `SetReportError` (with a hint) when nothing fits. The message reader of the
-    next issue replaces this with one that weighs every reading.
-    """
-    if state.awaiting is Awaiting.START_WEIGHT:
-        try:
-            weight, unit = parse_weight(text)
-        except SetReportError:
-            report = parse_set_report(text)  # "135x5" answers the question and logs a set
-            if report.weight is None:
-                raise
-            return _reported_event(report)
-        return StartWeightGiven(weight, unit)
-    if state.awaiting is Awaiting.RIR:
-        try:
-            return RirAnswered(parse_rir(text))
-        except SetReportError:
-            report = parse_set_report(text)  # a whole new report corrects the pending one
-            if report.rir is None:
-                raise
-            return _reported_event(report)
-    return _reported_event(parse_set_report(text))
-
-
-def misread(state: WorkoutState, hint: str) -> list[Message]:
-    """What to say to text that `read_text` could not take: how to write it, and the
-    question again."""
-    return [Hint(hint), _ask(state).message]
-
-
-def _reported_event(report: SetReport) -> SetReported:
-    return SetReported((ReportedSet(report.reps, report.weight, report.unit, report.rir),))
+def prompt(state: WorkoutState, *, intro: bool = False) -> Message:
+    """What the bot waits for now ("what's next?"), with the exercise's card when `intro`."""
+    return _ask(state, intro=intro).message
 
 
 def _stale(state: WorkoutState, at: At | None) -> bool:
@@ -206,15 +173,21 @@ def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[L
     return Load(converted, state.unit), Load(weight, unit)
 
 
+def plausible_start(state: WorkoutState, weight: Decimal, unit: Unit | None) -> bool:
+    """Whether a typed first load is near the usual one for the current exercise."""
+    load, _ = _in_unit(state, weight, unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
+    return usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
+
+
 def _start_weight(
     state: WorkoutState, event: StartWeightGiven
 ) -> tuple[WorkoutState, list[Effect]]:
     if state.awaiting is not Awaiting.START_WEIGHT or _stale(state, event.at):
         return state, [Say(AlreadyLogged())]
     load, _ = _in_unit(state, event.weight, event.unit)
-    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
-    plausible = usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
-    if not (plausible or event.confirmed):
+    if not (plausible_start(state, event.weight, event.unit) or event.confirmed):
+        usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
         check = CheckStartWeight(state.current, load, Load(usual, state.unit))
         return state, [Say(check)]
     new = _with_current(state, target=load, after_jump=False)
@@ -237,6 +210,8 @@ def _reported(
     new, effects = _log_all(state, event.sets, now, ask_rir=event.ask_rir)
     if resting and not any(isinstance(e, StartRest) for e in effects):
         effects.insert(0, StopRest())  # a report ends the rest; a new rest replaces it
+    if event.read_as is not None:
+        effects.insert(0, Say(event.read_as))
     return new, effects
 
 

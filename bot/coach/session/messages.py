@@ -153,10 +153,14 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
-class Hint:
-    """Text the reader could not take: `message` says how to write it."""
+class ReadAs:
+    """How typed sets were read, so a misreading shows at once: said before the reps-left
+    question or a batch; folded into the "Logged" line of a lone set (`effort`, when the
+    lifter gave RPE: "RPE 8 = 2 left")."""
 
-    message: str
+    echo: str
+    effort: str = ""
+    sets: int = 1
 
 
 Message = (
@@ -178,5 +182,5 @@ Message = (
     | RestIsOver
     | Cancelled
     | Summary
-    | Hint
+    | ReadAs
 )
