@@ -1,7 +1,7 @@
 """the question a message left open: the readings offered, until the lifter picks one
 
 Revision ID: 0005
-Revises: 0003 (re-chain to 0004 at merge)
+Revises: 0004
 Create Date: 2026-12-02 15:10:00
 
 * `workouts.question`: when a message reads two close ways (or as several sets, or as
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
