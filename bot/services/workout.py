@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.coach import session as ws
 from bot.coach.catalog import LoadClass, RepRange, get_exercise
+from bot.coach.equipment import Equipment, custom_equipment
 from bot.coach.parsing import SetReportError
 from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
 from bot.coach.progression import LoadSteps, round_load
@@ -70,6 +71,13 @@ def steps_for(settings: UserSettings) -> LoadSteps:
     if settings.cable_step is not None:
         steps = replace(steps, cable_step=settings.cable_step)
     return steps
+
+
+def equipment_of(settings: UserSettings) -> Equipment:
+    """What the lifter loads with, from their settings; unset parts are the unit's defaults."""
+    return custom_equipment(
+        Unit(settings.unit), plate_pair=settings.plate_step, stack_step=settings.cable_step
+    )
 
 
 def user_plan(overrides: dict[str, PlanSlot]) -> tuple[Slot, ...]:
@@ -235,6 +243,7 @@ class WorkoutService:
             exercises=tuple(_exercise_state(row, unit, steps) for row in loaded.rows),
             unit=unit,
             steps=steps,
+            equipment=equipment_of(loaded.settings),
             index=workout.current_index,
             awaiting=ws.Awaiting(workout.awaiting),
             pending_reps=workout.pending_reps,

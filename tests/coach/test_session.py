@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.coach import session as ws
 from bot.coach.catalog import RepRange
+from bot.coach.equipment import custom_equipment
 from bot.coach.parsing import SetReportError
 from bot.coach.progression import LoadSteps
 from bot.coach.units import Unit
@@ -365,3 +366,26 @@ def test_random_sequences_keep_the_invariants(names: list[str], known: bool) -> 
         if name != "undo":
             assert set(state.sets) <= set(after.sets)
         state = after
+
+
+def test_loads_follow_the_lifters_equipment() -> None:
+    """A cable stack in 15 lb steps: 45 x 12 with 2 left goes to 60, a pin that exists."""
+    state = replace(
+        workout(),
+        equipment=custom_equipment(LB, stack_step=Decimal(15)),
+        index=1,
+        exercises=(
+            replace(exercise(1, "deadlift", "hinge"), status=ws.ExerciseStatus.DONE),
+            replace(
+                exercise(2, "face_pull", "rear_delts", target=45), status=ws.ExerciseStatus.ACTIVE
+            ),
+        ),
+    )
+    new, _ = run(state, report(12, rir=2))
+    assert new.current.target == ws.Load(Decimal(60), LB)
+
+
+def test_an_earlier_short_set_today_counts_for_the_next() -> None:
+    """Short of the range twice at one load (with reps left) goes lighter the second time."""
+    new, _ = run(workout(), report(3, rir=1), report(3, rir=1))
+    assert new.current.target is not None and new.current.target.weight < Decimal(225)

@@ -8,9 +8,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.coach.catalog import get_exercise
+from bot.coach.equipment import Loading, loading_of
 from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
 from bot.coach.plans import default_slot
-from bot.coach.progression import next_set, round_load, starting_weight
+from bot.coach.progression import next_set, starting_weight
+from bot.coach.records import LoggedSet
 from bot.coach.session.effects import (
     Effect,
     LogSet,
@@ -169,7 +171,7 @@ def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
     current = state.current
     suggested = None
     if state.awaiting is Awaiting.START_WEIGHT:
-        suggested = starting_weight(get_exercise(current.exercise_key), state.unit)
+        suggested = starting_weight(get_exercise(current.exercise_key), state.unit, state.kit)
     return Say(
         Question(
             exercise=current,
@@ -202,8 +204,12 @@ def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[L
     when it had to be converted."""
     if unit is None or unit is state.unit:
         return Load(weight, state.unit), None
-    converted = round_load(convert(weight, unit, state.unit), state.step_for(state.current))
+    converted = state.kit.nearest(convert(weight, unit, state.unit), _loading(state.current))
     return Load(converted, state.unit), Load(weight, unit)
+
+
+def _loading(exercise: ExerciseState) -> Loading:
+    return loading_of(get_exercise(exercise.exercise_key).load_class, exercise.exercise_key)
 
 
 def _start_weight(
@@ -212,7 +218,7 @@ def _start_weight(
     if state.awaiting is not Awaiting.START_WEIGHT or _stale(state, event.at):
         return state, [Say(AlreadyLogged())]
     load, _ = _in_unit(state, event.weight, event.unit)
-    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit, state.kit)
     plausible = usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
     if not (plausible or event.confirmed):
         check = CheckStartWeight(state.current, load, Load(usual, state.unit))
@@ -313,6 +319,9 @@ def _log_one(
         rir=one.reps_in_reserve,
         steps=state.steps,
         after_increase=_jumped_before(state, done),
+        equipment=state.kit,
+        exercise_key=current.exercise_key,
+        history=_today(state, current.id, now)[:-1],
     )
     state = _with_current(
         state,
@@ -334,6 +343,17 @@ def _log_one(
         effects.append(StopRest())
         state = replace(state, resting=False)
     return _advance(state, effects)
+
+
+def _today(state: WorkoutState, exercise_id: int, now: dt.datetime) -> tuple[LoggedSet, ...]:
+    """An exercise's sets so far today, warm-ups included, as progression reads them.
+
+    The day is only a label here (progression compares loads and reps, not days).
+    """
+    return tuple(
+        LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, now.date(), s.warmup)
+        for s in state.sets_of(exercise_id)
+    )
 
 
 def _jumped_before(state: WorkoutState, done: DoneSet) -> bool:
