@@ -123,13 +123,24 @@ def next_time(
         reps=best.reps,
         rir=best.rir,
         steps=steps,
+        after_increase=_raised(sessions, kit),
         equipment=kit,
         exercise_key=exercise_key,
         rir_bias=rir_bias,
     )
-    shown = f"{format_weight(weight, kit.unit)} x {best.reps}"
-    reason = f"Best set last time, {shown}. {base.reason}"
+    reason = base.reason
+    if len(last.sets) > 1:  # say which set decided, when there was a choice
+        reason = f"Best set {format_weight(weight, kit.unit)} x {best.reps}. {reason}"
     return Suggestion(base.weight, base.unit, base.target_reps, base.decision, reason)
+
+
+def _raised(sessions: Sequence[Session], kit: Equipment) -> bool:
+    """Whether the last session's best set was heavier than the one before's: a jump, so
+    falling short of the range takes a little off (the article's rule 2)."""
+    if len(sessions) < 2:
+        return False
+    last, before = (best_set(s, kit) for s in sessions[-2:][::-1])
+    return convert(last.weight, last.unit, kit.unit) > convert(before.weight, before.unit, kit.unit)
 
 
 def _percent(keep: Decimal) -> str:

@@ -49,6 +49,8 @@ from bot.texts import common as common_texts
 from bot.texts import workout as texts
 
 PREFIX = texts.PREFIX
+# How far back next time looks: long enough for a stall over three weekly sessions.
+_STORY = dt.timedelta(weeks=12)
 T = TypeVar("T")
 # Reads a typed answer to another feature's question, in the caller's transaction.
 PendingAnswer = Callable[[AsyncSession, User, UserSettings, str], Awaitable[T]]
@@ -231,7 +233,24 @@ class WorkoutService:
         loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
             loaded.state = self._state(loaded, found.sets, found.resting)
+            loaded.state = await self._with_story(loaded)
         return loaded
+
+    async def _with_story(self, loaded: _Loaded) -> ws.WorkoutState:
+        """The state with the lifter's day and the current exercise's recent past: what
+        next time is decided from when this update finishes the exercise."""
+        state, workout = loaded.state, loaded.workout
+        assert state is not None and workout is not None
+        now, zone = self.clock.now(), zone_of(loaded.settings)
+        past = await repo.recent_sets_of(
+            loaded.session,
+            loaded.user.id,
+            state.current.exercise_key,
+            workout.id,
+            now - _STORY,
+            zone,
+        )
+        return replace(state, past=tuple(past), today=local_day(now, zone))
 
     def _state(
         self, loaded: _Loaded, sets: Sequence[repo.WorkoutSetRow], resting: bool

@@ -68,6 +68,7 @@ SUMMARY_RECORDS = "New records:"
 SUMMARY_RECORD = "{name}: {what}"
 SUMMARY_NEXT = "Next time:"
 SUMMARY_NEXT_LOAD = "{name} {load} x {reps}"
+SUMMARY_NEXT_WHY = " ({reason})"
 SUMMARY_EMPTY = "Workout ended. No sets were logged, so nothing changed."
 
 BUTTON_HOWTO = "How to"
@@ -320,6 +321,7 @@ def _summary(summary: ws.Summary, facts: SummaryFacts | None) -> str:
         SUMMARY_NEXT_LOAD.format(
             name=_name(n.exercise_key), load=_load(n.load), reps=str(n.rep_range)
         )
+        + (SUMMARY_NEXT_WHY.format(reason=n.reason) if n.reason else "")
         for n in summary.next_loads
     ]
     return "\n".join(lines)

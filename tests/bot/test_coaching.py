@@ -3,6 +3,8 @@ through the real application: what a lifter reads after each set."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tests.harness import BotHarness, texts
 
 
@@ -37,3 +39,31 @@ async def test_kilo_dumbbells_go_up_to_a_dumbbell_that_exists(bot: BotHarness) -
     await bot.say("12.5")
     reply = texts(await bot.say("12.5x10, 1 left"))
     assert "set 2 of 3 at 15 kg" in reply  # not 14 kg: a 2.5 kg rack has no 14
+
+
+async def test_next_time_follows_the_best_set_not_the_last(bot: BotHarness) -> None:
+    """255 x 3, then 250 x 5 and 250 x 4 with 3 left: stay at 250, not 260."""
+    await bot.say("/workout")
+    await bot.say("255")
+    await bot.say("255x3 @1")
+    await bot.say("250x5 @2")
+    reply = texts(await bot.say("250x4 @3"))
+    assert "For next time: 250 lb x 6 (Best set 250 lb x 5. Same weight, aim for 6 reps)" in reply
+    assert "Next time 250 lb x 6." in reply
+    summary = texts(await bot.say("/done"))
+    assert "Deadlift 250 lb x 4-6" in summary
+    assert "Today: 250 lb" in texts(await bot.say("/workout"))
+
+
+async def test_three_sessions_without_progress_take_ten_percent_off(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")  # the start weight; later workouts start at the stored load
+    for _ in range(3):
+        await bot.say("225x4 @1")
+        assert "No progress" not in texts(await bot.say("/done"))
+        bot.clock.advance(dt.timedelta(days=3))
+        assert "Today: 225 lb" in texts(await bot.say("/workout"))
+    await bot.say("225x4 @1")
+    summary = texts(await bot.say("/done"))
+    assert "No progress in 3 sessions: 10% off, build back up" in summary
+    assert "Deadlift 200 lb x 4-6" in summary  # 202.5 is not on the bar

@@ -16,6 +16,7 @@ from bot.coach.catalog import RepRange
 from bot.coach.equipment import custom_equipment
 from bot.coach.parsing import SetReportError
 from bot.coach.progression import LoadSteps
+from bot.coach.records import LoggedSet
 from bot.coach.units import Unit
 
 NOW = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
@@ -389,3 +390,21 @@ def test_an_earlier_short_set_today_counts_for_the_next() -> None:
     """Short of the range twice at one load (with reps left) goes lighter the second time."""
     new, _ = run(workout(), report(3, rir=1), report(3, rir=1))
     assert new.current.target is not None and new.current.target.weight < Decimal(225)
+
+
+def test_next_time_reads_the_past_sessions_for_a_stall() -> None:
+    """Three earlier sessions at 225 x 4 and a fourth today: 10 % off, said plainly."""
+    past = tuple(
+        LoggedSet("deadlift", Decimal(225), LB, 4, 1, NOW.date() - dt.timedelta(days=d))
+        for d in (9, 6, 3)
+    )
+
+    def next_load(start: ws.WorkoutState) -> ws.NextLoad:
+        _, effects = run(start, report(4, rir=1), ws.Finish())
+        (stored,) = of(effects, ws.StoreLoads)
+        return stored.loads[0]  # type: ignore[attr-defined,no-any-return]
+
+    stalled = next_load(replace(workout(), past=past, today=NOW.date()))
+    assert stalled.load == ws.Load(Decimal(200), LB)
+    assert stalled.reason.startswith("No progress in 3 sessions")
+    assert next_load(workout()).load == ws.Load(Decimal(225), LB)  # no story, no stall

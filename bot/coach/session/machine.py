@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from bot.coach.catalog import get_exercise
 from bot.coach.equipment import Loading, loading_of
+from bot.coach.nexttime import next_time
 from bot.coach.parsing import SetReport, SetReportError, parse_rir, parse_set_report, parse_weight
 from bot.coach.plans import default_slot
-from bot.coach.progression import next_set, starting_weight
+from bot.coach.progression import Decision, Suggestion, next_set, starting_weight
 from bot.coach.records import LoggedSet
 from bot.coach.session.effects import (
     Effect,
@@ -99,7 +100,7 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
     if isinstance(event, StartWeightGiven):
         return _start_weight(state, event)
     if isinstance(event, Skip):
-        return _stale_or(state, event.at, _skip)
+        return _stale_or(state, event.at, lambda s: _skip(s, now))
     if isinstance(event, SwapAsked):
         return _stale_or(state, event.at, _swap_menu)
     if isinstance(event, Swap):
@@ -107,9 +108,9 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
     if isinstance(event, Undo):
         return _undo(state)
     if isinstance(event, Finish):
-        return _close(state, WorkoutStatus.FINISHED, [])
+        return _close(state, WorkoutStatus.FINISHED, [], now)
     if isinstance(event, Cancel):
-        return _close(state, WorkoutStatus.CANCELLED, [])
+        return _close(state, WorkoutStatus.CANCELLED, [], now)
     if isinstance(event, RestOver):
         return replace(state, resting=False), [Say(RestIsOver()), _ask(state)]
     return state, [Say(Resumed()), _ask(state, intro=True)]
@@ -330,7 +331,10 @@ def _log_one(
         after_jump=suggestion.weight > load.weight,
     )
     final = working >= current.sets and last  # extra sets in one message stay here
-    effects = [LogSet(done), Say(Logged(done, working, suggestion, typed, final))]
+    shown: Suggestion | None = suggestion
+    if final:
+        state, shown = _decide_next_time(state, now, suggestion)
+    effects = [LogSet(done), Say(Logged(done, working, shown, typed, final))]
     if not final:
         if not last:
             return state, effects
@@ -342,18 +346,54 @@ def _log_one(
     if state.resting:
         effects.append(StopRest())
         state = replace(state, resting=False)
-    return _advance(state, effects)
+    return _advance(state, effects, now)
 
 
 def _today(state: WorkoutState, exercise_id: int, now: dt.datetime) -> tuple[LoggedSet, ...]:
-    """An exercise's sets so far today, warm-ups included, as progression reads them.
-
-    The day is only a label here (progression compares loads and reps, not days).
-    """
+    """An exercise's sets so far today, warm-ups included, as progression reads them."""
+    day = _day(state, now)
     return tuple(
-        LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, now.date(), s.warmup)
+        LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, day, s.warmup)
         for s in state.sets_of(exercise_id)
     )
+
+
+def _day(state: WorkoutState, now: dt.datetime) -> dt.date:
+    """The lifter's day (the shell knows their zone); the UTC day when it is not given."""
+    return now.date() if state.today is None else state.today
+
+
+def _next_time(state: WorkoutState, exercise: ExerciseState, now: dt.datetime) -> Suggestion | None:
+    """Next session's first load from this session's best set and the exercise's story."""
+    day = _day(state, now)
+    past = (
+        s for s in state.past if s.exercise_key == exercise.exercise_key and s.performed_on < day
+    )
+    return next_time(
+        (*past, *_today(state, exercise.id, now)),
+        today=day,
+        rep_range=exercise.rep_range,
+        load_class=get_exercise(exercise.exercise_key).load_class,
+        steps=state.steps,
+        equipment=state.kit,
+        exercise_key=exercise.exercise_key,
+    )
+
+
+def _decide_next_time(
+    state: WorkoutState, now: dt.datetime, fallback: Suggestion | None
+) -> tuple[WorkoutState, Suggestion | None]:
+    """The finished exercise's target becomes next time's load, decided from the session."""
+    found = _next_time(state, state.current, now) or fallback
+    if found is None:
+        return state, None
+    state = _with_current(
+        state,
+        target=Load(found.weight, found.unit),
+        target_reps=found.target_reps,
+        after_jump=_raised(found),
+    )
+    return state, found
 
 
 def _jumped_before(state: WorkoutState, done: DoneSet) -> bool:
@@ -369,18 +409,20 @@ def _exercise_done(state: WorkoutState, exercise: ExerciseState) -> ExerciseDone
     return ExerciseDone(exercise.exercise_key, sets, exercise.target, exercise.target_reps)
 
 
-def _advance(state: WorkoutState, effects: list[Effect]) -> tuple[WorkoutState, list[Effect]]:
+def _advance(
+    state: WorkoutState, effects: list[Effect], now: dt.datetime
+) -> tuple[WorkoutState, list[Effect]]:
     """Move to the next exercise still to do, or finish the workout."""
     upcoming = [i for i, e in enumerate(state.exercises) if e.status is ExerciseStatus.PENDING]
     if not upcoming:
-        return _close(state, WorkoutStatus.FINISHED, effects)
+        return _close(state, WorkoutStatus.FINISHED, effects, now)
     state = replace(state, index=upcoming[0], pending_reps=None)
     state = _with_current(state, status=ExerciseStatus.ACTIVE)
     state = replace(state, awaiting=_awaiting_load(state))
     return state, [*effects, _ask(state, intro=True)]
 
 
-def _skip(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+def _skip(state: WorkoutState, now: dt.datetime) -> tuple[WorkoutState, list[Effect]]:
     current = state.current
     worked = any(not s.warmup for s in state.sets_of(current.id))
     effects: list[Effect] = [Say(Skipped(current.exercise_key))]
@@ -388,7 +430,9 @@ def _skip(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
         effects.insert(0, StopRest())
     state = replace(state, resting=False, pending_reps=None)
     status = ExerciseStatus.DONE if worked else ExerciseStatus.SKIPPED
-    return _advance(_with_current(state, status=status), effects)
+    if worked:
+        state, _ = _decide_next_time(state, now, None)
+    return _advance(_with_current(state, status=status), effects, now)
 
 
 def swap_options(exercise: ExerciseState, slot_options: tuple[str, ...]) -> tuple[str, ...]:
@@ -464,27 +508,41 @@ def _jumped_at(state: WorkoutState, removed: DoneSet) -> bool:
     return removed.weight > working[-1].weight
 
 
-def next_loads(state: WorkoutState) -> tuple[NextLoad, ...]:
-    """Next-time loads of every exercise with working sets today."""
+def next_loads(state: WorkoutState, now: dt.datetime) -> tuple[NextLoad, ...]:
+    """Next-time loads of every exercise with working sets today.
+
+    A finished exercise already holds its next-time load (decided from the whole session
+    when it finished); one left mid-way (/done, /cancel) is decided now.
+    """
     trained = {s.exercise_id for s in state.sets if not s.warmup}
-    return tuple(
-        NextLoad(
-            e.exercise_key,
-            e.target,
-            e.target_reps or e.rep_range.lo,
-            e.after_jump,
-            e.rep_range,
+    loads = []
+    for e in state.exercises:
+        if e.id not in trained:
+            continue
+        found = None if e.status is ExerciseStatus.DONE else _next_time(state, e, now)
+        if found is not None:
+            load, reps, up = Load(found.weight, found.unit), found.target_reps, _raised(found)
+        elif e.target is not None:
+            load, reps, up = e.target, e.target_reps or e.rep_range.lo, e.after_jump
+        else:
+            continue
+        loads.append(
+            NextLoad(
+                e.exercise_key, load, reps, up, e.rep_range, "" if found is None else found.reason
+            )
         )
-        for e in state.exercises
-        if e.id in trained and e.target is not None
-    )
+    return tuple(loads)
+
+
+def _raised(found: Suggestion) -> bool:
+    return found.decision is Decision.INCREASE
 
 
 def _close(
-    state: WorkoutState, status: WorkoutStatus, effects: list[Effect]
+    state: WorkoutState, status: WorkoutStatus, effects: list[Effect], now: dt.datetime
 ) -> tuple[WorkoutState, list[Effect]]:
     """End the workout, storing next-time loads of every exercise that got sets."""
-    loads = next_loads(state)
+    loads = next_loads(state, now)
     closing: list[Effect] = []
     if state.resting:
         closing.append(StopRest())

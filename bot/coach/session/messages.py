@@ -141,6 +141,7 @@ class NextLoad:
     target_reps: int
     after_jump: bool
     rep_range: RepRange
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

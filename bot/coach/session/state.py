@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -9,6 +10,7 @@ from enum import StrEnum
 from bot.coach.catalog import RepRange
 from bot.coach.equipment import Equipment
 from bot.coach.progression import LoadSteps, equipment_for
+from bot.coach.records import LoggedSet
 from bot.coach.units import Unit
 
 
@@ -94,12 +96,16 @@ class WorkoutState:
     sets. `pending_reps` is set exactly when awaiting RIR. `resting` says a rest timer runs.
     `equipment` is what the lifter loads with (their settings); None means the unit's
     common gym with `steps`, so every suggested load is one they can build.
+    `past` holds the earlier sessions' sets of this workout's exercises and `today` the
+    lifter's local day: next time is decided from the whole story (stalls), not one set.
     """
 
     exercises: tuple[ExerciseState, ...]
     unit: Unit
     steps: LoadSteps
     equipment: Equipment | None = None
+    past: tuple[LoggedSet, ...] = ()
+    today: dt.date | None = None
     index: int = 0
     awaiting: Awaiting = Awaiting.REPS
     pending_reps: int | None = None
