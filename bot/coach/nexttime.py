@@ -106,11 +106,9 @@ def next_time(
     weight = best.weight
     if best.unit is not kit.unit:
         weight = kit.nearest(convert(best.weight, best.unit, kit.unit), loading)
-    away = (today - last.day).days
-    if away >= LAYOFF_DAYS:
-        keep = _LONG_LAYOFF_KEEP if away >= LONG_LAYOFF_DAYS else _LAYOFF_KEEP
-        why = f"{away} days since you last did this: start {_percent(keep)} lighter, build back up"
-        return _lighter(weight, keep, kit, rep_range, loading, why)
+    away = layoff(weight, last.day, today, rep_range=rep_range, equipment=kit, loading=loading)
+    if away is not None:
+        return away
     if stalled(sessions, kit):
         why = (
             f"No progress in {STALL_SESSIONS} sessions: {_percent(_STALL_KEEP)} off, build back up"
@@ -132,6 +130,25 @@ def next_time(
     if len(last.sets) > 1:  # say which set decided, when there was a choice
         reason = f"Best set {format_weight(weight, kit.unit)} x {best.reps}. {reason}"
     return Suggestion(base.weight, base.unit, base.target_reps, base.decision, reason)
+
+
+def layoff(
+    weight: Decimal,
+    last_day: date,
+    today: date,
+    *,
+    rep_range: RepRange,
+    equipment: Equipment,
+    loading: Loading,
+) -> Suggestion | None:
+    """A lighter start after two weeks or more away (5 %, 10 % from four weeks); None when
+    the lifter has not been away that long. Used for next time, the reminder and the card."""
+    away = (today - last_day).days
+    if away < LAYOFF_DAYS:
+        return None
+    keep = _LONG_LAYOFF_KEEP if away >= LONG_LAYOFF_DAYS else _LAYOFF_KEEP
+    why = f"{away} days since you last did this: start {_percent(keep)} lighter, build back up"
+    return _lighter(weight, keep, equipment, rep_range, loading, why)
 
 
 def _raised(sessions: Sequence[Session], kit: Equipment) -> bool:

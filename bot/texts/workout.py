@@ -46,6 +46,7 @@ RIR_SUFFIX = " ({rir} left)"
 NEXT_TIME = "For next time: {load} x {reps} ({reason})."
 EXERCISE_DONE = "{name} done: {sets}, best {best}. Next time {load} x {reps}."
 REST_OVER = "Rest is over."
+EASED = "{name} today: {load}. {reason}."
 SKIPPED = "Skipped {name}."
 NOTHING_TO_UNDO = "There's no set to undo in this workout."
 UNDONE = "Removed set {number} of {name} ({load} x {reps}). Send it again when ready."
@@ -183,6 +184,8 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
             return CANCELLED.format(sets=saved), ()
         case ws.Summary():
             return _summary(message, facts), ()
+        case ws.Eased(exercise_key=key, load=load, reason=reason):
+            return EASED.format(name=_name(key), load=_load(load), reason=reason), ()
         case ws.Hint(message=hint):
             return hint, ()
     raise AssertionError(f"no text for {message!r}")  # pragma: no cover

@@ -67,3 +67,17 @@ async def test_three_sessions_without_progress_take_ten_percent_off(bot: BotHarn
     summary = texts(await bot.say("/done"))
     assert "No progress in 3 sessions: 10% off, build back up" in summary
     assert "Deadlift 200 lb x 4-6" in summary  # 202.5 is not on the bar
+
+
+async def test_after_three_weeks_away_the_workout_starts_lighter(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    await bot.say("225x5 @2")
+    await bot.say("/done")  # next time: 225 lb, aim for 6
+    bot.clock.advance(dt.timedelta(days=20))
+    reply = texts(await bot.say("/workout"))
+    assert (
+        "Deadlift today: 215 lb. 20 days since you last did this: start 5% lighter, "
+        "build back up." in reply
+    )
+    assert "Today: 215 lb" in reply and "Set 1 of 3: 215 lb x 4-6" in reply

@@ -154,6 +154,15 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class Eased:
+    """An exercise starting lighter today after a layoff, and why (said at the start)."""
+
+    exercise_key: str
+    load: Load
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Hint:
     """Text the reader could not take: `message` says how to write it."""
 
@@ -163,6 +172,7 @@ class Hint:
 Message = (
     Started
     | Resumed
+    | Eased
     | Question
     | CheckStartWeight
     | StartWeightSet
