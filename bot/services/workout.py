@@ -10,6 +10,7 @@ press of a button changes nothing (`handled_updates`, and buttons name their set
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -79,7 +80,13 @@ def steps_for(settings: UserSettings) -> LoadSteps:
 def equipment_of(settings: UserSettings) -> Equipment:
     """What the lifter loads with, from their settings; unset parts are the unit's defaults."""
     return custom_equipment(
-        Unit(settings.unit), plate_pair=settings.plate_step, stack_step=settings.cable_step
+        Unit(settings.unit),
+        bar=settings.bar_weight,
+        plate_pair=settings.plate_step,
+        dumbbell_step=settings.dumbbell_step,
+        dumbbells=[Decimal(w) for w in json.loads(settings.dumbbells or "[]")],
+        stack_step=settings.cable_step,
+        stack_top=settings.cable_top,
     )
 
 
