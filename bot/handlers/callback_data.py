@@ -90,6 +90,8 @@ WORKOUT: tuple[Form, ...] = (
     (literal("k"), ID),
     (literal("x"), ID),
     (literal("xs"), ID, KEY),
+    (literal("wd"), ID),
+    (literal("wn"), ID),
 )
 PLAN: tuple[Form, ...] = (
     (literal("o"),),

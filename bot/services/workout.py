@@ -304,6 +304,7 @@ class WorkoutService:
             unit=unit,
             steps=steps,
             equipment=equipment_of(loaded.settings),
+            warmups_on=loaded.settings.warmups_on,
             index=workout.current_index,
             awaiting=ws.Awaiting(workout.awaiting),
             pending_reps=workout.pending_reps,
@@ -589,6 +590,10 @@ class WorkoutService:
             return ws.StartWeightGiven(Decimal(args[0]), None, at, confirmed=confirmed)
         if action == "k":
             return ws.Skip(at)
+        if action == "wd":
+            return ws.WarmupsDone(at)
+        if action == "wn":
+            return ws.WarmupsSkipped(at)
         if action == "x":
             return ws.SwapAsked(at)
         if action == "xs":

@@ -18,6 +18,7 @@ from bot.coach.summary import WorkoutSummary
 from bot.coach.units import Unit, format_weight
 from bot.replies import Button, Outcome, Reply, row
 from bot.texts import loads
+from bot.texts.coaching import warmup_text
 
 PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
 RIR_CHOICES = (0, 1, 2, 3, 4, 5)
@@ -46,6 +47,8 @@ RIR_SUFFIX = " ({rir} left)"
 NEXT_TIME = "For next time: {load} x {reps} ({reason})."
 EXERCISE_DONE = "{name} done: {sets}, best {best}. Next time {load} x {reps}."
 REST_OVER = "Rest is over."
+WARMUPS_LOGGED = "Logged {sets} as warm-ups (they don't count toward progress or records)."
+RAMP_SKIPPED = "No warm-ups, then. Straight to work."
 EASED = "{name} today: {load}. {reason}."
 SKIPPED = "Skipped {name}."
 NOTHING_TO_UNDO = "There's no set to undo in this workout."
@@ -74,6 +77,8 @@ SUMMARY_EMPTY = "Workout ended. No sets were logged, so nothing changed."
 
 BUTTON_HOWTO = "How to"
 BUTTON_SKIP = "Skip"
+BUTTON_WARMUPS_DONE = "Warm-ups done"
+BUTTON_WARMUPS_SKIP = "No warm-ups today"
 BUTTON_SWAP = "Swap"
 BUTTON_RIR_MAX = "5+"
 BUTTON_AS_PLANNED = "Did {reps} as planned"
@@ -186,6 +191,10 @@ def _render(message: ws.Message, facts: SummaryFacts | None) -> tuple[str, Rows]
             return _summary(message, facts), ()
         case ws.Eased(exercise_key=key, load=load, reason=reason):
             return EASED.format(name=_name(key), load=_load(load), reason=reason), ()
+        case ws.WarmupsLogged(count=sets):
+            return WARMUPS_LOGGED.format(sets=count(sets, "set")), ()
+        case ws.RampSkipped():
+            return RAMP_SKIPPED, ()
         case ws.Hint(message=hint):
             return hint, ()
     raise AssertionError(f"no text for {message!r}")  # pragma: no cover
@@ -214,6 +223,11 @@ def _question(q: ws.Question) -> tuple[str, Rows]:
             rest=rest(exercise.rest_seconds),
         )
         rows = _rep_buttons(q)
+    ramp = warmup_text(q.warmups, q.unit)
+    if ramp is not None:
+        text = f"{ramp}\n\n{text}"
+        done = Button(BUTTON_WARMUPS_DONE, f"{PREFIX}:wd:{exercise.id}")
+        rows = (row(done, Button(BUTTON_WARMUPS_SKIP, f"{PREFIX}:wn:{exercise.id}")), *rows)
     if not q.intro:
         return text, rows
     card = EXERCISE.format(

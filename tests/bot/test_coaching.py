@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.harness import BotHarness, texts
+from tests.bot.test_workout import stored_sets
+from tests.harness import LIFTER, BotHarness, texts
+
+
+def last_button(bot: BotHarness, label: str) -> tuple[int, str]:
+    """The message id and data of the latest button with `label` (to press it again)."""
+    for message in reversed(bot.emulator.messages(LIFTER)):
+        for line in message.buttons:
+            for button in line:
+                if button.label == label and button.data is not None:
+                    return message.message_id, button.data
+    raise AssertionError(f"no {label!r} button")
 
 
 async def skip_to(bot: BotHarness, position: int) -> None:
@@ -81,3 +92,26 @@ async def test_after_three_weeks_away_the_workout_starts_lighter(bot: BotHarness
         "build back up." in reply
     )
     assert "Today: 215 lb" in reply and "Set 1 of 3: 215 lb x 4-6" in reply
+
+
+async def test_the_warm_up_ramp_is_shown_ticked_off_and_never_counts(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    reply = texts(await bot.say("255"))
+    assert "Warm up first (these don't count): 45 lb x 10, 125 lb x 5, 180 lb x 3, " in reply
+    reply = texts(await bot.press("Warm-ups done"))
+    assert "Logged 4 sets as warm-ups" in reply and "Set 1 of 3: 255 lb x 4-6" in reply
+    assert "Already logged" in texts(await bot.press_data(*last_button(bot, "Warm-ups done")))
+    reply = texts(await bot.say("255x5 @2"))
+    assert "Logged set 1: 255 lb x 5 (2 left)" in reply and "set 2 of 3 at 255 lb" in reply
+    sets = await stored_sets(bot)
+    assert [s.warmup for s in sets] == [True, True, True, True, False]
+    summary = texts(await bot.say("/done"))
+    assert "1 set, 5 reps" in summary  # the warm-ups are not volume
+
+
+async def test_the_ramp_can_be_skipped(bot: BotHarness) -> None:
+    await bot.say("/workout")
+    await bot.say("225")
+    reply = texts(await bot.press("No warm-ups today"))
+    assert "Straight to work" in reply and "Warm up first" not in reply
+    assert await stored_sets(bot) == []

@@ -48,6 +48,8 @@ from bot.coach.session.events import (
     Swap,
     SwapAsked,
     Undo,
+    WarmupsDone,
+    WarmupsSkipped,
 )
 from bot.coach.session.machine import (
     begin,
@@ -70,6 +72,7 @@ from bot.coach.session.messages import (
     NextLoad,
     NothingToUndo,
     Question,
+    RampSkipped,
     RestIsOver,
     Resumed,
     SetUndone,
@@ -80,6 +83,7 @@ from bot.coach.session.messages import (
     SwapMenu,
     Swapped,
     SwapRefused,
+    WarmupsLogged,
 )
 from bot.coach.session.state import (
     Awaiting,
@@ -115,6 +119,7 @@ __all__ = [
     "NextLoad",
     "NothingToUndo",
     "Question",
+    "RampSkipped",
     "RemoveSet",
     "ReportedSet",
     "RestIsOver",
@@ -140,6 +145,9 @@ __all__ = [
     "SwapRefused",
     "Swapped",
     "Undo",
+    "WarmupsDone",
+    "WarmupsLogged",
+    "WarmupsSkipped",
     "WorkoutState",
     "WorkoutStatus",
     "begin",

@@ -37,6 +37,8 @@ from bot.coach.session.events import (
     Swap,
     SwapAsked,
     Undo,
+    WarmupsDone,
+    WarmupsSkipped,
 )
 from bot.coach.session.messages import (
     AlreadyLogged,
@@ -50,6 +52,7 @@ from bot.coach.session.messages import (
     NextLoad,
     NothingToUndo,
     Question,
+    RampSkipped,
     RestIsOver,
     Resumed,
     SetUndone,
@@ -60,6 +63,7 @@ from bot.coach.session.messages import (
     SwapMenu,
     Swapped,
     SwapRefused,
+    WarmupsLogged,
 )
 from bot.coach.session.state import (
     Awaiting,
@@ -71,6 +75,7 @@ from bot.coach.session.state import (
     WorkoutStatus,
 )
 from bot.coach.units import Unit, convert
+from bot.coach.warmups import WarmupSet, warmup_ramp
 
 # A typed start weight outside [start / 4, start x 8] of the usual first load is asked
 # about before it is taken: "6" sent to "what weight?" is more likely reps than 6 lb.
@@ -111,6 +116,10 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
         return _close(state, WorkoutStatus.FINISHED, [], now)
     if isinstance(event, Cancel):
         return _close(state, WorkoutStatus.CANCELLED, [], now)
+    if isinstance(event, WarmupsDone):
+        return _stale_or(state, event.at, _warmups_done)
+    if isinstance(event, WarmupsSkipped):
+        return _stale_or(state, event.at, lambda s: (s, [Say(RampSkipped()), _ask(s)]))
     if isinstance(event, RestOver):
         return replace(state, resting=False), [Say(RestIsOver()), _ask(state)]
     return state, [Say(Resumed()), _ask(state, intro=True)]
@@ -168,7 +177,9 @@ def _stale_or(
     return (state, [Say(AlreadyLogged())]) if _stale(state, at) else then(state)
 
 
-def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
+def _ask(state: WorkoutState, *, intro: bool = False, ramp: bool | None = None) -> Say:
+    """The question for what the bot waits for; the warm-up ramp with it when `ramp`
+    (by default on the exercise's card)."""
     current = state.current
     suggested = None
     if state.awaiting is Awaiting.START_WEIGHT:
@@ -185,8 +196,43 @@ def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
             intro=intro,
             suggested_start=suggested,
             resting=state.resting,
+            warmups=warmup_sets(state) if (intro if ramp is None else ramp) else (),
         )
     )
+
+
+def warmup_sets(state: WorkoutState) -> tuple[WarmupSet, ...]:
+    """The ramp before the current exercise's first working set: a barbell lift, or the
+    day's first exercise; none once a set of it is logged, or when the lifter turned
+    warm-ups off."""
+    current = state.current
+    if (
+        not state.warmups_on
+        or state.awaiting is not Awaiting.REPS
+        or current.target is None
+        or state.sets_of(current.id)
+    ):
+        return ()
+    first_today = not any(not s.warmup for s in state.sets)
+    if _loading(current) is not Loading.BAR and not first_today:
+        return ()
+    load_class = get_exercise(current.exercise_key).load_class
+    return warmup_ramp(current.target.weight, load_class, state.kit, current.exercise_key)
+
+
+def _warmups_done(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+    """Log the ramp as warm-ups (they never count); a second press finds none to log."""
+    ramp = warmup_sets(state)
+    if not ramp:
+        return state, [Say(AlreadyLogged())]
+    current = state.current
+    done = tuple(
+        DoneSet(current.id, current.exercise_key, number, w.weight, state.unit, w.reps, warmup=True)
+        for number, w in enumerate(ramp, start=state.set_number)
+    )
+    state = replace(state, sets=(*state.sets, *done))
+    effects: list[Effect] = [LogSet(d) for d in done]
+    return state, [*effects, Say(WarmupsLogged(len(done))), _ask(state)]
 
 
 def current_position(state: WorkoutState) -> int:
@@ -226,7 +272,7 @@ def _start_weight(
         return state, [Say(check)]
     new = _with_current(state, target=load, after_jump=False)
     new = replace(new, awaiting=Awaiting.REPS)
-    return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new)]
+    return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new, ramp=True)]
 
 
 def _reported(

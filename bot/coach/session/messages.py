@@ -9,6 +9,7 @@ from bot.coach.catalog import RepRange
 from bot.coach.progression import Suggestion
 from bot.coach.session.state import Awaiting, DoneSet, ExerciseState, Load
 from bot.coach.units import Unit
+from bot.coach.warmups import WarmupSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Question:
     intro: bool = False
     suggested_start: Decimal | None = None
     resting: bool = False
+    warmups: tuple[WarmupSet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,18 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class WarmupsLogged:
+    """The ramp ticked off: `count` warm-up sets stored, none of them counting."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RampSkipped:
+    """The warm-up ramp skipped: on to the first working set."""
+
+
+@dataclass(frozen=True, slots=True)
 class Eased:
     """An exercise starting lighter today after a layoff, and why (said at the start)."""
 
@@ -173,6 +187,8 @@ Message = (
     Started
     | Resumed
     | Eased
+    | WarmupsLogged
+    | RampSkipped
     | Question
     | CheckStartWeight
     | StartWeightSet

@@ -98,6 +98,7 @@ class WorkoutState:
     common gym with `steps`, so every suggested load is one they can build.
     `past` holds the earlier sessions' sets of this workout's exercises and `today` the
     lifter's local day: next time is decided from the whole story (stalls), not one set.
+    `warmups_on` shows a warm-up ramp before a barbell lift and the day's first exercise.
     """
 
     exercises: tuple[ExerciseState, ...]
@@ -106,6 +107,7 @@ class WorkoutState:
     equipment: Equipment | None = None
     past: tuple[LoggedSet, ...] = ()
     today: dt.date | None = None
+    warmups_on: bool = False
     index: int = 0
     awaiting: Awaiting = Awaiting.REPS
     pending_reps: int | None = None
