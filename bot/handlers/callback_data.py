@@ -123,7 +123,12 @@ TRANSFER: tuple[Form, ...] = (
 )
 PRIVACY: tuple[Form, ...] = ((ID, literal("yes")), (ID, literal("no")))
 HOWTO: tuple[Form, ...] = ((KEY,),)
-SETTINGS: tuple[Form, ...] = ((literal("u"), ID, Word(r"lb|kg")), (literal("z"), ID))
+SETTINGS: tuple[Form, ...] = (
+    (literal("u"), ID, Word(r"lb|kg")),
+    (literal("z"), ID),
+    (Word(r"[bpdc]"), ID, WEIGHT),
+    (literal("w"), ID, Word(r"on|off")),
+)
 
 # Each feature's prefix and shapes, for handlers that serve several and for tests.
 FEATURES: dict[str, tuple[Form, ...]] = {

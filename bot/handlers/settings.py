@@ -47,7 +47,9 @@ async def on_button(update: Update, context: CoachContext) -> None:
         return
     await acknowledge(query)
     unit = parse_unit(args[0]) if action == "u" else None
-    if unit is not None:
+    if action in {"b", "p", "d", "c", "w"}:
+        await _show(update, context, await service(context).set_equipment(me, action, args[0]))
+    elif unit is not None:
         await _show(update, context, await service(context).set_unit(me, unit))
     else:
         await apply_answer(update, context, await schedule_service(context).ask_zone_change(me))

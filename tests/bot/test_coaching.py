@@ -115,3 +115,31 @@ async def test_the_ramp_can_be_skipped(bot: BotHarness) -> None:
     reply = texts(await bot.press("No warm-ups today"))
     assert "Straight to work" in reply and "Warm up first" not in reply
     assert await stored_sets(bot) == []
+
+
+async def test_equipment_settings_change_what_the_coach_suggests(bot: BotHarness) -> None:
+    reply = texts(await bot.say("/settings"))
+    assert "Bar: 45 lb; smallest plate pair: 5 lb" in reply
+    assert "Dumbbells: every 5 lb\nCable stack: every 10 lb" in reply
+    assert "Warm-up ramp before barbell lifts: on" in reply
+    await bot.press("Stack every 5 lb")
+    await bot.press("Stack every 15 lb")  # the next choice, offered in place
+    await bot.press("Turn warm-ups off")
+    shown = texts(bot.emulator.messages(LIFTER)[-1:])
+    assert "Cable stack: every 15 lb" in shown and "ramp before barbell lifts: off" in shown
+    await bot.say("/workout")
+    for _ in range(3):
+        await bot.say("/skip")
+    reply = texts(await bot.say("45"))  # face pull, 10-12
+    assert "Warm up first" not in reply  # turned off
+    reply = texts(await bot.say("45x12 @2"))
+    assert "set 2 of 3 at 60 lb" in reply  # 50 is not on a stack in 15 lb steps
+
+
+async def test_a_lighter_bar_is_the_floor(bot: BotHarness) -> None:
+    await bot.say("/settings")
+    await bot.press("Bar 35 lb")
+    await bot.say("/workout")
+    await skip_to(bot, 5)  # upright row, 8-10
+    await bot.say("35")
+    assert "set 2 of 3 at 35 lb" in texts(await bot.say("35x5, 0 left"))
