@@ -14,13 +14,15 @@ few common choices of its unit, so every value stored is one the coach knows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.coach.equipment import owned_dumbbells
 from bot.coach.timing import WEEKDAYS, days_from_mask
 from bot.coach.units import Unit, format_weight, parse_unit
 from bot.db import workouts as repo
@@ -99,6 +101,14 @@ class SettingsService:
                 return SettingsAnswer(Reply(common_texts.STALE_BUTTON))
             return SettingsAnswer(await self._view(session, settings), in_place=True)
 
+    async def equipment_command(self, lifter: Lifter, text: str) -> Reply:
+        """`/equipment dumbbells 10 12.5 15`, `... rack`, `/equipment top 200`, `... none`."""
+        async with self.db.transaction() as session:
+            settings = await self._settings(session, lifter)
+            if not _equipment_words(settings, text.split()):
+                return Reply(texts.EQUIPMENT_USAGE.format(unit=settings.unit))
+            return Reply(texts.EQUIPMENT_SAVED)
+
     async def units_command(self, lifter: Lifter, text: str) -> Reply:
         """`/units kg`: switch; without a unit, say which one is in use."""
         chosen = parse_unit(text)
@@ -126,6 +136,47 @@ async def _switched(session: AsyncSession, settings: UserSettings, unit: Unit) -
         for column in (*_COLUMNS.values(), "dumbbells", "cable_top"):
             setattr(settings, column, None)
     return True
+
+
+_MAX_LOAD = Decimal(1000)
+_MAX_DUMBBELLS = 40
+
+
+def _weights(words: list[str]) -> list[Decimal] | None:
+    """Loads as typed ("12.5" or "12,5"), each above 0 and at most 1000; None if any isn't."""
+    found = []
+    for word in words:
+        try:
+            weight = Decimal(word.replace(",", "."))
+        except InvalidOperation:
+            return None
+        if not (weight.is_finite() and 0 < weight <= _MAX_LOAD):
+            return None
+        found.append(weight.quantize(Decimal("0.001")).normalize())
+    return found
+
+
+def _equipment_words(settings: UserSettings, words: list[str]) -> bool:
+    """Apply `/equipment ...` to the settings; False when the words say nothing we know."""
+    if len(words) < 2:
+        return False
+    part, rest = words[0].lower(), words[1:]
+    if part == "dumbbells" and rest == ["rack"]:
+        settings.dumbbells = None
+        return True
+    if part == "top" and rest == ["none"]:
+        settings.cable_top = None
+        return True
+    weights = _weights(rest)
+    if weights is None:
+        return False
+    if part == "dumbbells" and len(weights) <= _MAX_DUMBBELLS:
+        settings.dumbbells = json.dumps([str(w) for w in owned_dumbbells(weights)])
+        return True
+    if part == "top" and len(weights) == 1 and weights[0] >= equipment_of(settings).stack_step:
+        settings.cable_top = weights[0]
+        return True
+    return False
 
 
 def _units(settings: UserSettings, _: Schedule | None) -> Section:

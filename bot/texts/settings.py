@@ -30,3 +30,11 @@ WARMUPS_ON = "Warm-up ramp before barbell lifts: on"
 WARMUPS_OFF = "Warm-up ramp before barbell lifts: off"
 BUTTON_WARMUPS_OFF = "Turn warm-ups off"
 BUTTON_WARMUPS_ON = "Turn warm-ups on"
+EQUIPMENT_USAGE = (
+    "Tell me what you have, in {unit}:\n"
+    "/equipment dumbbells 10 12.5 15 20 - the dumbbells you own\n"
+    "/equipment dumbbells rack - a full rack (the step is in /settings)\n"
+    "/equipment top 200 - your cable stack's heaviest setting\n"
+    "/equipment top none - no top"
+)
+EQUIPMENT_SAVED = "Saved. Every load I suggest is one you can set up."

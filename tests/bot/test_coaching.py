@@ -143,3 +143,17 @@ async def test_a_lighter_bar_is_the_floor(bot: BotHarness) -> None:
     await skip_to(bot, 5)  # upright row, 8-10
     await bot.say("35")
     assert "set 2 of 3 at 35 lb" in texts(await bot.say("35x5, 0 left"))
+
+
+async def test_owned_dumbbells_are_the_only_dumbbell_loads(bot: BotHarness) -> None:
+    await bot.say("/units kg")
+    assert "/equipment dumbbells 10 12.5 15 20" in texts(await bot.say("/equipment"))
+    assert "Saved." in texts(await bot.say("/equipment dumbbells 16 10 12,5"))
+    assert "Dumbbells: 10 kg, 12.5 kg, 16 kg" in texts(await bot.say("/settings"))
+    await bot.say("/workout")
+    await bot.say("/skip")
+    await bot.say("/swap")
+    await bot.press("Single-arm dumbbell row")
+    await bot.say("12.5")
+    assert "set 2 of 3 at 16 kg" in texts(await bot.say("12.5x10, 1 left"))  # the next one owned
+    assert "Tell me what you have" in texts(await bot.say("/equipment top -5"))
