@@ -408,3 +408,31 @@ def test_next_time_reads_the_past_sessions_for_a_stall() -> None:
     assert stalled.load == ws.Load(Decimal(200), LB)
     assert stalled.reason.startswith("No progress in 3 sessions")
     assert next_load(workout()).load == ws.Load(Decimal(225), LB)  # no story, no stall
+
+
+def test_a_warm_up_before_the_first_set_never_decides_the_next() -> None:
+    """Audit: warm-up 135 x 5 at 5 left before 255; set 2 follows 255 x 5, not 145."""
+    start = replace(workout(first_target=255), warmups_on=True)
+    warm = ws.SetReported((ws.ReportedSet(5, Decimal(135), rir=5, warmup=True),))
+    with_warmup, _ = run(start, warm, report(5, rir=2))
+    without, _ = run(start, report(5, rir=2))
+    assert with_warmup.current.target == without.current.target == ws.Load(Decimal(255), LB)
+    assert with_warmup.working_number == 2
+
+
+def test_the_ramp_is_offered_before_the_first_set_and_logged_as_warm_ups() -> None:
+    start = replace(workout(), warmups_on=True)
+    (question,) = [m for m in said(ws.begin(start)) if isinstance(m, ws.Question)]
+    assert [(w.weight, w.reps) for w in question.warmups] == [
+        (Decimal(45), 10),
+        (Decimal(110), 5),  # 112.5 is not on the bar; a tie goes lighter
+        (Decimal(155), 3),
+        (Decimal(190), 1),
+    ]
+    state, effects = run(start, ws.WarmupsDone(ws.At(1)))
+    assert [e.set.warmup for e in of(effects, ws.LogSet)] == [True] * 4  # type: ignore[attr-defined]
+    assert state.working_number == 1 and ws.warmup_sets(state) == ()
+    again, effects = run(state, ws.WarmupsDone(ws.At(1)))
+    assert again == state and isinstance(said(effects)[0], ws.AlreadyLogged)
+    off, _ = run(workout(), ws.Show())
+    assert ws.warmup_sets(off) == ()  # turned off: no ramp

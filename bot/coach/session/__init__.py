@@ -58,6 +58,7 @@ from bot.coach.session.machine import (
     read_text,
     step,
     swap_options,
+    warmup_sets,
 )
 from bot.coach.session.messages import (
     AlreadyLogged,
@@ -156,4 +157,5 @@ __all__ = [
     "read_text",
     "step",
     "swap_options",
+    "warmup_sets",
 ]
