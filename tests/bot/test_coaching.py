@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.bot.test_workout import stored_sets
 from tests.harness import LIFTER, BotHarness, texts
 
@@ -157,3 +159,36 @@ async def test_owned_dumbbells_are_the_only_dumbbell_loads(bot: BotHarness) -> N
     await bot.say("12.5")
     assert "set 2 of 3 at 16 kg" in texts(await bot.say("12.5x10, 1 left"))  # the next one owned
     assert "Tell me what you have" in texts(await bot.say("/equipment top -5"))
+
+
+@pytest.mark.parametrize(
+    ("unit", "skips", "start", "report", "expected"),
+    [
+        # 225 x 0 at 0 left: about 10 % off, not 220
+        ("lb", 0, "225", "225x0, 0 left", "set 2 of 3 at 205 lb"),
+        # 225 x 10 at 3 left on 4-6: a jump sized by the set, capped at +10 %
+        ("lb", 0, "225", "225x10, 3 left", "set 2 of 3 at 245 lb"),
+        # 60 kg x 7 at 0 left on the 6-8 row: hold the reps
+        ("kg", 1, "60", "60x7, 0 left", "aim for 7 and stop 1-2 reps short"),
+        # 20 kg x 6 at 0 left, upright row: the empty bar, not 17.5
+        ("kg", 4, "20", "20x6, 0 left", "set 2 of 3 at 20 kg"),
+        # cable 40 x 11 at 0 left on 10-12: hold the reps
+        ("lb", 3, "40", "40x11, 0 left", "aim for 11 and stop 1-2 reps short"),
+    ],
+)
+async def test_audit_cases_through_the_app(
+    bot: BotHarness, unit: str, skips: int, start: str, report: str, expected: str
+) -> None:
+    await bot.say(f"/units {unit}")
+    await bot.say("/workout")
+    await skip_to(bot, skips + 1)
+    await bot.say(start)
+    assert expected in texts(await bot.say(report))
+
+
+async def test_short_of_the_range_twice_at_one_load_goes_lighter(bot: BotHarness) -> None:
+    """Three sets of 225 x 3 at 1 left on 4-6: the second short set takes weight off."""
+    await bot.say("/workout")
+    await bot.say("225")
+    assert "set 2 of 3 at 225 lb" in texts(await bot.say("225x3, 1 left"))
+    assert "set 3 of 3 at 220 lb" in texts(await bot.say("225x3, 1 left"))
