@@ -106,11 +106,9 @@ def next_time(
     weight = best.weight
     if best.unit is not kit.unit:
         weight = kit.nearest(convert(best.weight, best.unit, kit.unit), loading)
-    away = (today - last.day).days
-    if away >= LAYOFF_DAYS:
-        keep = _LONG_LAYOFF_KEEP if away >= LONG_LAYOFF_DAYS else _LAYOFF_KEEP
-        why = f"{away} days since you last did this: start {_percent(keep)} lighter, build back up"
-        return _lighter(weight, keep, kit, rep_range, loading, why)
+    away = layoff(weight, last.day, today, rep_range=rep_range, equipment=kit, loading=loading)
+    if away is not None:
+        return away
     if stalled(sessions, kit):
         why = (
             f"No progress in {STALL_SESSIONS} sessions: {_percent(_STALL_KEEP)} off, build back up"
@@ -123,13 +121,43 @@ def next_time(
         reps=best.reps,
         rir=best.rir,
         steps=steps,
+        after_increase=_raised(sessions, kit),
         equipment=kit,
         exercise_key=exercise_key,
         rir_bias=rir_bias,
     )
-    shown = f"{format_weight(weight, kit.unit)} x {best.reps}"
-    reason = f"Best set last time, {shown}. {base.reason}"
+    reason = base.reason
+    if len(last.sets) > 1:  # say which set decided, when there was a choice
+        reason = f"Best set {format_weight(weight, kit.unit)} x {best.reps}. {reason}"
     return Suggestion(base.weight, base.unit, base.target_reps, base.decision, reason)
+
+
+def layoff(
+    weight: Decimal,
+    last_day: date,
+    today: date,
+    *,
+    rep_range: RepRange,
+    equipment: Equipment,
+    loading: Loading,
+) -> Suggestion | None:
+    """A lighter start after two weeks or more away (5 %, 10 % from four weeks); None when
+    the lifter has not been away that long. Used for next time, the reminder and the card."""
+    away = (today - last_day).days
+    if away < LAYOFF_DAYS:
+        return None
+    keep = _LONG_LAYOFF_KEEP if away >= LONG_LAYOFF_DAYS else _LAYOFF_KEEP
+    why = f"{away} days since you last did this: start {_percent(keep)} lighter, build back up"
+    return _lighter(weight, keep, equipment, rep_range, loading, why)
+
+
+def _raised(sessions: Sequence[Session], kit: Equipment) -> bool:
+    """Whether the last session's best set was heavier than the one before's: a jump, so
+    falling short of the range takes a little off (the article's rule 2)."""
+    if len(sessions) < 2:
+        return False
+    last, before = (best_set(s, kit) for s in sessions[-2:][::-1])
+    return convert(last.weight, last.unit, kit.unit) > convert(before.weight, before.unit, kit.unit)
 
 
 def _percent(keep: Decimal) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +62,13 @@ class UserSettings(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     plate_step: Mapped[Decimal | None] = mapped_column(Weight, default=None)
     cable_step: Mapped[Decimal | None] = mapped_column(Weight, default=None)
+    # Equipment beyond the steps (NULL: the unit's common gym); `dumbbells` is a JSON list.
+    bar_weight: Mapped[Decimal | None] = mapped_column(Weight, default=None)
+    dumbbell_step: Mapped[Decimal | None] = mapped_column(Weight, default=None)
+    dumbbells: Mapped[str | None] = mapped_column(Text, default=None)
+    cable_top: Mapped[Decimal | None] = mapped_column(Weight, default=None)
+    warmups_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    last_calibration_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     schedule_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     # What free text the bot expects outside a workout (e.g. "schedule_time"), if anything.
     pending_input: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -252,6 +252,23 @@ async def logged_before(
     return [as_logged(row, zone) for row in rows]
 
 
+async def recent_sets_of(
+    session: AsyncSession,
+    user_id: int,
+    exercise_key: str,
+    workout_id: int,
+    since: dt.datetime,
+    zone: dt.tzinfo,
+) -> list[LoggedSet]:
+    """One exercise's sets outside one workout since `since`, oldest first: the story
+    next time is decided from (stalls, layoffs). Bounded, so it stays cheap per update."""
+    query = _LOGGED_HISTORY.where(WorkoutSet.exercise_key == exercise_key).where(
+        WorkoutSet.performed_at >= since
+    )
+    rows = await session.execute(query, {"user_id": user_id, "workout_id": workout_id})
+    return [as_logged(row, zone) for row in rows]
+
+
 async def history_sets(session: AsyncSession, user_id: int) -> Sequence[WorkoutSet]:
     """All of a user's sets, oldest first."""
     query = select(WorkoutSet).where(WorkoutSet.user_id == user_id)

@@ -92,6 +92,8 @@ WORKOUT: tuple[Form, ...] = (
     (literal("xs"), ID, KEY),
     (literal("a"), ID, SET_NUMBER, Whole(0, 2)),  # pick reading n of a question
     (literal("an"), ID, SET_NUMBER),  # none of the readings
+    (literal("wd"), ID),
+    (literal("wn"), ID),
 )
 PLAN: tuple[Form, ...] = (
     (literal("o"),),
@@ -123,7 +125,12 @@ TRANSFER: tuple[Form, ...] = (
 )
 PRIVACY: tuple[Form, ...] = ((ID, literal("yes")), (ID, literal("no")))
 HOWTO: tuple[Form, ...] = ((KEY,),)
-SETTINGS: tuple[Form, ...] = ((literal("u"), ID, Word(r"lb|kg")), (literal("z"), ID))
+SETTINGS: tuple[Form, ...] = (
+    (literal("u"), ID, Word(r"lb|kg")),
+    (literal("z"), ID),
+    (Word(r"[bpdc]"), ID, WEIGHT),
+    (literal("w"), ID, Word(r"on|off")),
+)
 
 # Each feature's prefix and shapes, for handlers that serve several and for tests.
 FEATURES: dict[str, tuple[Form, ...]] = {

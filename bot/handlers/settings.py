@@ -32,6 +32,15 @@ async def settings_command(update: Update, context: CoachContext) -> None:
     await _show(update, context, await service(context).show(lifter(update)))
 
 
+async def equipment_command(update: Update, context: CoachContext) -> None:
+    """The dumbbells owned and the cable stack's top, typed."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    text = (message.text or "").partition(" ")[2]
+    reply = await service(context).equipment_command(lifter(update), text)
+    await show(context.bot, chat.id, None, reply)
+
+
 async def on_button(update: Update, context: CoachContext) -> None:
     """A /settings button; only its owner may press it."""
     query = update.callback_query
@@ -47,7 +56,9 @@ async def on_button(update: Update, context: CoachContext) -> None:
         return
     await acknowledge(query)
     unit = parse_unit(args[0]) if action == "u" else None
-    if unit is not None:
+    if action in {"b", "p", "d", "c", "w"}:
+        await _show(update, context, await service(context).set_equipment(me, action, args[0]))
+    elif unit is not None:
         await _show(update, context, await service(context).set_unit(me, unit))
     else:
         await apply_answer(update, context, await schedule_service(context).ask_zone_change(me))
@@ -58,5 +69,7 @@ def build_settings_handlers() -> list[BaseHandler]:
     return [
         CommandHandler("settings", settings_command, filters=filters.ChatType.PRIVATE),
         CommandHandler("settings", private_only),
+        CommandHandler("equipment", equipment_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("equipment", private_only),
         CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
     ]

@@ -49,7 +49,7 @@ from bot.db.models import ExerciseLoad, PlanSlot, Schedule, User, UserSettings, 
 from bot.db.users import ensure_user
 from bot.replies import Button, Reply, row
 from bot.services.preferences import forget_drafts, zone_of
-from bot.services.workout import Lifter, load_in, load_step, steps_for, user_plan
+from bot.services.workout import Lifter, today_load, user_plan
 from bot.texts import common as common_texts
 from bot.texts import schedule as texts
 
@@ -91,10 +91,14 @@ def schedule_offer(user_id: int) -> Reply:
 
 
 def plan_lines(
-    plan: Sequence[Slot], loads: Mapping[str, ExerciseLoad], settings: UserSettings
+    plan: Sequence[Slot],
+    loads: Mapping[str, ExerciseLoad],
+    settings: UserSettings,
+    now: dt.datetime,
 ) -> list[str]:
-    """Each exercise of the plan with its next load: 'Deadlift 3 x 4-6 @ 245 lb'."""
-    unit, steps = Unit(settings.unit), steps_for(settings)
+    """Each exercise of the plan with its next load: 'Deadlift 3 x 4-6 @ 245 lb', lighter
+    (and saying why) after two weeks or more away from it."""
+    unit = Unit(settings.unit)
     lines = []
     for slot in plan:
         name, load = get_exercise(slot.exercise_key).name, loads.get(slot.exercise_key)
@@ -103,12 +107,11 @@ def plan_lines(
                 texts.REMINDER_NO_LOAD.format(name=name, sets=slot.sets, reps=slot.rep_range)
             )
             continue
-        weight = load_in(load.weight, Unit(load.unit), unit, load_step(slot.exercise_key, steps))
-        lines.append(
-            texts.REMINDER_LOAD.format(
-                name=name, sets=slot.sets, reps=slot.rep_range, load=format_weight(weight, unit)
-            )
+        today = today_load(load, slot.rep_range, settings, now)
+        line = texts.REMINDER_LOAD.format(
+            name=name, sets=slot.sets, reps=slot.rep_range, load=format_weight(today.weight, unit)
         )
+        lines.append(line if today.eased is None else f"{line} ({today.eased})")
     return lines
 
 
@@ -401,10 +404,12 @@ class ScheduleService:
                     )
                 )
             )
+        now = self.clock.now()
         return {
             user_id: _reminder(
                 user_id,
                 mine,
+                now,
                 user_id in training,
                 {o.slot_key: o for o in overrides.get(user_id, [])},
                 {load.exercise_key: load for load in loads.get(user_id, [])},
@@ -426,6 +431,7 @@ async def _by_user(
 def _reminder(
     user_id: int,
     settings: UserSettings,
+    now: dt.datetime,
     training: bool,
     overrides: dict[str, PlanSlot],
     loads: Mapping[str, ExerciseLoad],
@@ -434,6 +440,6 @@ def _reminder(
     if training:
         resume = Button(texts.BUTTON_RESUME, f"{PREFIX}:w:{user_id}")
         return Reply(texts.REMINDER_IN_PROGRESS, (row(resume),))
-    lines = plan_lines(user_plan(overrides), loads, settings)
+    lines = plan_lines(user_plan(overrides), loads, settings, now)
     start = Button(texts.BUTTON_START, f"{PREFIX}:w:{user_id}")
     return Reply("\n".join([texts.REMINDER_TITLE, *lines]), (row(start),))

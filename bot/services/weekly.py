@@ -54,7 +54,7 @@ class WeeklySummary:
                     continue
                 stored = await repo.history_sets(session, user_id)
                 plan = user_plan(await repo.plan_overrides(session, user_id))
-                next_week = plan_lines(plan, await repo.loads(session, user_id), settings)
+                next_week = plan_lines(plan, await repo.loads(session, user_id), settings, now)
                 found[user_id] = _summary(stored, settings, next_week, now)
         return found
 

@@ -11,6 +11,7 @@ buttons name their set).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.coach import session as ws
 from bot.coach.catalog import LoadClass, RepRange, get_exercise
+from bot.coach.equipment import Equipment, custom_equipment, loading_of
+from bot.coach.nexttime import layoff
 from bot.coach.plans import DEFAULT_PLAN, PlanError, Slot, default_slot
 from bot.coach.progression import LoadSteps, round_load
 from bot.coach.reading import Intent, IntentRead, Question, Unreadable, read_message
@@ -51,6 +54,8 @@ from bot.texts import reading as reading_texts
 from bot.texts import workout as texts
 
 PREFIX = texts.PREFIX
+# How far back next time looks: long enough for a stall over three weekly sessions.
+_STORY = dt.timedelta(weeks=12)
 T = TypeVar("T")
 # Reads a typed answer to another feature's question, in the caller's transaction.
 PendingAnswer = Callable[[AsyncSession, User, UserSettings, str], Awaitable[T]]
@@ -75,6 +80,19 @@ def steps_for(settings: UserSettings) -> LoadSteps:
     if settings.cable_step is not None:
         steps = replace(steps, cable_step=settings.cable_step)
     return steps
+
+
+def equipment_of(settings: UserSettings) -> Equipment:
+    """What the lifter loads with, from their settings; unset parts are the unit's defaults."""
+    return custom_equipment(
+        Unit(settings.unit),
+        bar=settings.bar_weight,
+        plate_pair=settings.plate_step,
+        dumbbell_step=settings.dumbbell_step,
+        dumbbells=[Decimal(w) for w in json.loads(settings.dumbbells or "[]")],
+        stack_step=settings.cable_step,
+        stack_top=settings.cable_top,
+    )
 
 
 def user_plan(overrides: dict[str, PlanSlot]) -> tuple[Slot, ...]:
@@ -108,6 +126,39 @@ def load_step(exercise_key: str, steps: LoadSteps) -> Decimal:
     """The smallest load change of an exercise: plates on a bar, or one cable stack pin."""
     cable = get_exercise(exercise_key).load_class is LoadClass.CABLE
     return steps.cable_step if cable else steps.plate_step
+
+
+@dataclass(frozen=True, slots=True)
+class TodayLoad:
+    """A stored next-time load as it stands today: in the lifter's unit, and lighter
+    (with the reason) after two weeks or more away from the exercise."""
+
+    weight: Decimal
+    target_reps: int | None
+    after_increase: bool
+    eased: str | None = None
+
+
+def today_load(
+    load: ExerciseLoad, rep_range: RepRange, settings: UserSettings, now: dt.datetime
+) -> TodayLoad:
+    """What the reminder, the card and the new workout start an exercise at."""
+    unit, zone = Unit(settings.unit), zone_of(settings)
+    weight = load_in(
+        load.weight, Unit(load.unit), unit, load_step(load.exercise_key, steps_for(settings))
+    )
+    exercise = get_exercise(load.exercise_key)
+    eased = layoff(
+        weight,
+        local_day(load.updated_at, zone),
+        local_day(now, zone),
+        rep_range=rep_range,
+        equipment=equipment_of(settings),
+        loading=loading_of(exercise.load_class, exercise.key),
+    )
+    if eased is None:
+        return TodayLoad(weight, load.target_reps, load.after_increase)
+    return TodayLoad(eased.weight, eased.target_reps, False, eased.reason)
 
 
 # -- rows <-> state ------------------------------------------------------------------
@@ -228,7 +279,24 @@ class WorkoutService:
         loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
             loaded.state = self._state(loaded, found.sets, found.resting)
+            loaded.state = await self._with_story(loaded)
         return loaded
+
+    async def _with_story(self, loaded: _Loaded) -> ws.WorkoutState:
+        """The state with the lifter's day and the current exercise's recent past: what
+        next time is decided from when this update finishes the exercise."""
+        state, workout = loaded.state, loaded.workout
+        assert state is not None and workout is not None
+        now, zone = self.clock.now(), zone_of(loaded.settings)
+        past = await repo.recent_sets_of(
+            loaded.session,
+            loaded.user.id,
+            state.current.exercise_key,
+            workout.id,
+            now - _STORY,
+            zone,
+        )
+        return replace(state, past=tuple(past), today=local_day(now, zone))
 
     def _state(
         self, loaded: _Loaded, sets: Sequence[repo.WorkoutSetRow], resting: bool
@@ -240,6 +308,8 @@ class WorkoutService:
             exercises=tuple(_exercise_state(row, unit, steps) for row in loaded.rows),
             unit=unit,
             steps=steps,
+            equipment=equipment_of(loaded.settings),
+            warmups_on=loaded.settings.warmups_on,
             index=workout.current_index,
             awaiting=ws.Awaiting(workout.awaiting),
             pending_reps=workout.pending_reps,
@@ -413,30 +483,46 @@ class WorkoutService:
             elif not await self._claim(loaded, lifter):
                 outcome = Outcome()
             else:
-                state = await self._create(loaded, lifter.user_id)
                 now = self.clock.now()
-                outcome = await self._apply(loaded, lifter, state, ws.begin(state), now)
+                state, eased = await self._create(loaded, lifter.user_id, now)
+                effects = ws.begin(state)
+                effects[1:1] = [ws.Say(message) for message in eased]  # before the first card
+                outcome = await self._apply(loaded, lifter, state, effects, now)
         await self._done(lifter.user_id, outcome)
 
-    async def _create(self, loaded: _Loaded, user_id: int) -> ws.WorkoutState:
+    async def _create(
+        self, loaded: _Loaded, user_id: int, now: dt.datetime
+    ) -> tuple[ws.WorkoutState, list[ws.Eased]]:
+        """Today's workout rows from the plan and stored loads; the loads eased after a
+        layoff, said once at the start."""
         session = loaded.session
         plan = user_plan(await repo.plan_overrides(session, user_id))
         loads = await repo.loads(session, user_id)
+        today = {
+            slot.exercise_key: today_load(load, slot.rep_range, loaded.settings, now)
+            for slot in plan
+            if (load := loads.get(slot.exercise_key)) is not None
+        }
         exercises = [
             {
                 "position": position,
                 "slot_key": slot.key,
                 "status": "active" if position == 0 else "pending",
-                **_assignment(slot, loads.get(slot.exercise_key)),
+                **_assignment(slot, today.get(slot.exercise_key), loaded.unit),
             }
             for position, slot in enumerate(plan)
         ]
         awaiting = "reps" if exercises[0]["target_weight"] is not None else "start_weight"
-        await repo.create_workout(session, user_id, self.clock.now(), awaiting, exercises)
+        await repo.create_workout(session, user_id, now, awaiting, exercises)
         found = await repo.lifter_state(session, user_id)
         assert found is not None and found.workout is not None
         loaded.workout, loaded.rows = found.workout, found.exercises
-        return self._state(loaded, (), resting=False)
+        eased = [
+            ws.Eased(key, ws.Load(load.weight, loaded.unit), load.eased)
+            for key, load in today.items()
+            if load.eased is not None
+        ]
+        return self._state(loaded, (), resting=False), eased
 
     async def rest_over(self, user_id: int) -> None:
         """The rest timer ran out: say so, with what to do now."""
@@ -574,6 +660,10 @@ class WorkoutService:
             return ws.StartWeightGiven(Decimal(args[0]), None, at, confirmed=confirmed)
         if action == "k":
             return ws.Skip(at)
+        if action == "wd":
+            return ws.WarmupsDone(at)
+        if action == "wn":
+            return ws.WarmupsSkipped(at)
         if action == "x":
             return ws.SwapAsked(at)
         if action == "xs":
@@ -647,8 +737,8 @@ def _outside_workout(text: str, unit: Unit, howto: Howto | None) -> Outcome:
     return Outcome().say(common_texts.STRAY_TEXT)
 
 
-def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:
-    """A workout position's columns for `slot`'s exercise, from its stored load."""
+def _assignment(slot: Slot, load: TodayLoad | None, unit: Unit) -> dict[str, Any]:
+    """A workout position's columns for `slot`'s exercise, from its load for today."""
     return {
         "exercise_key": slot.exercise_key,
         "sets": slot.sets,
@@ -656,7 +746,7 @@ def _assignment(slot: Slot, load: ExerciseLoad | None) -> dict[str, Any]:
         "rep_hi": slot.rep_range.hi,
         "rest_seconds": slot.rest_seconds,
         "target_weight": load.weight if load else None,
-        "target_unit": load.unit if load else None,
+        "target_unit": unit.value if load else None,
         "target_reps": load.target_reps if load else slot.rep_range.lo,
         "after_increase": load.after_increase if load else False,
     }

@@ -18,6 +18,7 @@ from bot.coach.summary import WorkoutSummary
 from bot.coach.units import Unit, format_weight
 from bot.replies import Button, Outcome, Reply, row
 from bot.texts import loads
+from bot.texts.coaching import warmup_text
 
 PREFIX = "w"  # callback data: w:<action>:<workout exercise id>:...
 RIR_CHOICES = (0, 1, 2, 3, 4, 5)
@@ -47,6 +48,9 @@ RIR_SUFFIX = " ({rir} left)"
 NEXT_TIME = "For next time: {load} x {reps} ({reason})."
 EXERCISE_DONE = "{name} done: {sets}, best {best}. Next time {load} x {reps}."
 REST_OVER = "Rest is over."
+WARMUPS_LOGGED = "Logged {sets} as warm-ups (they don't count toward progress or records)."
+RAMP_SKIPPED = "No warm-ups, then. Straight to work."
+EASED = "{name} today: {load}. {reason}."
 SKIPPED = "Skipped {name}."
 NOTHING_TO_UNDO = "There's no set to undo in this workout."
 UNDONE = "Removed set {number} of {name} ({load} x {reps}). Send it again when ready."
@@ -69,10 +73,13 @@ SUMMARY_RECORDS = "New records:"
 SUMMARY_RECORD = "{name}: {what}"
 SUMMARY_NEXT = "Next time:"
 SUMMARY_NEXT_LOAD = "{name} {load} x {reps}"
+SUMMARY_NEXT_WHY = " ({reason})"
 SUMMARY_EMPTY = "Workout ended. No sets were logged, so nothing changed."
 
 BUTTON_HOWTO = "How to"
 BUTTON_SKIP = "Skip"
+BUTTON_WARMUPS_DONE = "Warm-ups done"
+BUTTON_WARMUPS_SKIP = "No warm-ups today"
 BUTTON_SWAP = "Swap"
 BUTTON_RIR_MAX = "5+"
 BUTTON_AS_PLANNED = "Did {reps} as planned"
@@ -196,6 +203,12 @@ def _render(message: ws.Message, facts: SummaryFacts | None, effort: str) -> tup
             return _summary(message, facts), ()
         case ws.ReadAs(echo=echo):
             return READ_AS.format(echo=echo), ()
+        case ws.Eased(exercise_key=key, load=load, reason=reason):
+            return EASED.format(name=_name(key), load=_load(load), reason=reason), ()
+        case ws.WarmupsLogged(count=sets):
+            return WARMUPS_LOGGED.format(sets=count(sets, "set")), ()
+        case ws.RampSkipped():
+            return RAMP_SKIPPED, ()
     raise AssertionError(f"no text for {message!r}")  # pragma: no cover
 
 
@@ -222,6 +235,11 @@ def _question(q: ws.Question) -> tuple[str, Rows]:
             rest=rest(exercise.rest_seconds),
         )
         rows = _rep_buttons(q)
+    ramp = warmup_text(q.warmups, q.unit)
+    if ramp is not None:
+        text = f"{ramp}\n\n{text}"
+        done = Button(BUTTON_WARMUPS_DONE, f"{PREFIX}:wd:{exercise.id}")
+        rows = (row(done, Button(BUTTON_WARMUPS_SKIP, f"{PREFIX}:wn:{exercise.id}")), *rows)
     if not q.intro:
         return text, rows
     card = EXERCISE.format(
@@ -335,6 +353,7 @@ def _summary(summary: ws.Summary, facts: SummaryFacts | None) -> str:
         SUMMARY_NEXT_LOAD.format(
             name=_name(n.exercise_key), load=_load(n.load), reps=str(n.rep_range)
         )
+        + (SUMMARY_NEXT_WHY.format(reason=n.reason) if n.reason else "")
         for n in summary.next_loads
     ]
     return "\n".join(lines)

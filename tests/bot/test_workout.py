@@ -51,6 +51,7 @@ async def test_a_short_set_drops_the_load_only_right_after_a_jump(bot: BotHarnes
     assert "set 2 of 3 at 225 lb" in reply
     assert "set 3 of 3 at 235 lb" in texts(await bot.say("6 reps, 2 left"))
     await bot.say("/done")
+    bot.clock.advance(dt.timedelta(days=2))
     await bot.say("/workout")  # starts at the new load, 235 lb
     assert "set 2 of 3 at 230 lb" in texts(await bot.say("3 reps, 2 left"))  # after the jump
     summary = texts(await bot.say("/done"))

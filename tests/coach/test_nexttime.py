@@ -42,7 +42,7 @@ def test_next_time_follows_the_whole_session_not_its_last_set() -> None:
     history = sets(MONDAY, ("255", 3, 1), ("250", 5, 2), ("250", 4, 3))
     s = plan(history, MONDAY + timedelta(days=3))
     assert (s.weight, s.target_reps, s.decision) == (Decimal(250), 6, Decision.MORE_REPS)
-    assert s.reason.startswith("Best set last time, 250 lb x 5.")
+    assert s.reason.startswith("Best set 250 lb x 5.")
 
 
 def test_the_top_of_the_range_in_the_best_set_adds_weight() -> None:
@@ -62,7 +62,7 @@ def test_warm_ups_never_set_next_time() -> None:
 @pytest.mark.parametrize(
     ("days", "weight", "reason"),
     [
-        (13, "250", "Best set last time"),
+        (13, "250", "Same weight, aim for 6 reps"),
         (14, "235", "14 days since you last did this: start 5% lighter, build back up"),
         (27, "235", "27 days since"),
         (28, "225", "28 days since you last did this: start 10% lighter, build back up"),

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from bot.coach import session as ws
 from bot.coach.catalog import RepRange
+from bot.coach.equipment import custom_equipment
 from bot.coach.progression import LoadSteps
+from bot.coach.records import LoggedSet
 from bot.coach.units import Unit
 
 NOW = dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC)
@@ -349,3 +351,72 @@ def test_random_sequences_keep_the_invariants(names: list[str], known: bool) -> 
         if name != "undo":
             assert set(state.sets) <= set(after.sets)
         state = after
+
+
+def test_loads_follow_the_lifters_equipment() -> None:
+    """A cable stack in 15 lb steps: 45 x 12 with 2 left goes to 60, a pin that exists."""
+    state = replace(
+        workout(),
+        equipment=custom_equipment(LB, stack_step=Decimal(15)),
+        index=1,
+        exercises=(
+            replace(exercise(1, "deadlift", "hinge"), status=ws.ExerciseStatus.DONE),
+            replace(
+                exercise(2, "face_pull", "rear_delts", target=45), status=ws.ExerciseStatus.ACTIVE
+            ),
+        ),
+    )
+    new, _ = run(state, report(12, rir=2))
+    assert new.current.target == ws.Load(Decimal(60), LB)
+
+
+def test_an_earlier_short_set_today_counts_for_the_next() -> None:
+    """Short of the range twice at one load (with reps left) goes lighter the second time."""
+    new, _ = run(workout(), report(3, rir=1), report(3, rir=1))
+    assert new.current.target is not None and new.current.target.weight < Decimal(225)
+
+
+def test_next_time_reads_the_past_sessions_for_a_stall() -> None:
+    """Three earlier sessions at 225 x 4 and a fourth today: 10 % off, said plainly."""
+    past = tuple(
+        LoggedSet("deadlift", Decimal(225), LB, 4, 1, NOW.date() - dt.timedelta(days=d))
+        for d in (9, 6, 3)
+    )
+
+    def next_load(start: ws.WorkoutState) -> ws.NextLoad:
+        _, effects = run(start, report(4, rir=1), ws.Finish())
+        (stored,) = of(effects, ws.StoreLoads)
+        return stored.loads[0]  # type: ignore[attr-defined,no-any-return]
+
+    stalled = next_load(replace(workout(), past=past, today=NOW.date()))
+    assert stalled.load == ws.Load(Decimal(200), LB)
+    assert stalled.reason.startswith("No progress in 3 sessions")
+    assert next_load(workout()).load == ws.Load(Decimal(225), LB)  # no story, no stall
+
+
+def test_a_warm_up_before_the_first_set_never_decides_the_next() -> None:
+    """Audit: warm-up 135 x 5 at 5 left before 255; set 2 follows 255 x 5, not 145."""
+    start = replace(workout(first_target=255), warmups_on=True)
+    warm = ws.SetReported((ws.ReportedSet(5, Decimal(135), rir=5, warmup=True),))
+    with_warmup, _ = run(start, warm, report(5, rir=2))
+    without, _ = run(start, report(5, rir=2))
+    assert with_warmup.current.target == without.current.target == ws.Load(Decimal(255), LB)
+    assert with_warmup.working_number == 2
+
+
+def test_the_ramp_is_offered_before_the_first_set_and_logged_as_warm_ups() -> None:
+    start = replace(workout(), warmups_on=True)
+    (question,) = [m for m in said(ws.begin(start)) if isinstance(m, ws.Question)]
+    assert [(w.weight, w.reps) for w in question.warmups] == [
+        (Decimal(45), 10),
+        (Decimal(110), 5),  # 112.5 is not on the bar; a tie goes lighter
+        (Decimal(155), 3),
+        (Decimal(190), 1),
+    ]
+    state, effects = run(start, ws.WarmupsDone(ws.At(1)))
+    assert [e.set.warmup for e in of(effects, ws.LogSet)] == [True] * 4  # type: ignore[attr-defined]
+    assert state.working_number == 1 and ws.warmup_sets(state) == ()
+    again, effects = run(state, ws.WarmupsDone(ws.At(1)))
+    assert again == state and isinstance(said(effects)[0], ws.AlreadyLogged)
+    off, _ = run(workout(), ws.Show())
+    assert ws.warmup_sets(off) == ()  # turned off: no ramp

@@ -50,6 +50,8 @@ from bot.coach.session.events import (
     Swap,
     SwapAsked,
     Undo,
+    WarmupsDone,
+    WarmupsSkipped,
 )
 from bot.coach.session.machine import (
     begin,
@@ -57,18 +59,21 @@ from bot.coach.session.machine import (
     prompt,
     step,
     swap_options,
+    warmup_sets,
 )
 from bot.coach.session.messages import (
     AlreadyLogged,
     AnswerUndone,
     Cancelled,
     CheckStartWeight,
+    Eased,
     ExerciseDone,
     Logged,
     Message,
     NextLoad,
     NothingToUndo,
     Question,
+    RampSkipped,
     ReadAs,
     RestIsOver,
     Resumed,
@@ -80,6 +85,7 @@ from bot.coach.session.messages import (
     SwapMenu,
     Swapped,
     SwapRefused,
+    WarmupsLogged,
 )
 from bot.coach.session.state import (
     Awaiting,
@@ -100,6 +106,7 @@ __all__ = [
     "Cancelled",
     "CheckStartWeight",
     "DoneSet",
+    "Eased",
     "Effect",
     "Event",
     "ExerciseDone",
@@ -113,6 +120,7 @@ __all__ = [
     "NextLoad",
     "NothingToUndo",
     "Question",
+    "RampSkipped",
     "ReadAs",
     "RemoveSet",
     "ReportedSet",
@@ -139,6 +147,9 @@ __all__ = [
     "SwapRefused",
     "Swapped",
     "Undo",
+    "WarmupsDone",
+    "WarmupsLogged",
+    "WarmupsSkipped",
     "WorkoutState",
     "WorkoutStatus",
     "begin",
@@ -146,4 +157,5 @@ __all__ = [
     "prompt",
     "step",
     "swap_options",
+    "warmup_sets",
 ]

@@ -126,6 +126,20 @@ class Show:
     """Say where the lifter is (/workout while one is going)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WarmupsDone:
+    """The lifter ticked off the warm-up ramp shown for the exercise: log it as warm-ups."""
+
+    at: At
+
+
+@dataclass(frozen=True, slots=True)
+class WarmupsSkipped:
+    """The lifter skipped the warm-up ramp: just ask for the first working set."""
+
+    at: At
+
+
 Event = (
     SetReported
     | RirAnswered
@@ -138,4 +152,6 @@ Event = (
     | Cancel
     | RestOver
     | Show
+    | WarmupsDone
+    | WarmupsSkipped
 )

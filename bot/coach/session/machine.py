@@ -8,8 +8,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.coach.catalog import get_exercise
+from bot.coach.equipment import Loading, loading_of
+from bot.coach.nexttime import next_time
 from bot.coach.plans import default_slot
-from bot.coach.progression import next_set, round_load, starting_weight
+from bot.coach.progression import Decision, Suggestion, next_set, starting_weight
+from bot.coach.records import LoggedSet
 from bot.coach.session.effects import (
     Effect,
     LogSet,
@@ -33,6 +36,8 @@ from bot.coach.session.events import (
     Swap,
     SwapAsked,
     Undo,
+    WarmupsDone,
+    WarmupsSkipped,
 )
 from bot.coach.session.messages import (
     AlreadyLogged,
@@ -45,6 +50,7 @@ from bot.coach.session.messages import (
     NextLoad,
     NothingToUndo,
     Question,
+    RampSkipped,
     RestIsOver,
     Resumed,
     SetUndone,
@@ -55,6 +61,7 @@ from bot.coach.session.messages import (
     SwapMenu,
     Swapped,
     SwapRefused,
+    WarmupsLogged,
 )
 from bot.coach.session.state import (
     Awaiting,
@@ -66,6 +73,7 @@ from bot.coach.session.state import (
     WorkoutStatus,
 )
 from bot.coach.units import Unit, convert
+from bot.coach.warmups import WarmupSet, warmup_ramp
 
 # A typed start weight outside [start / 4, start x 8] of the usual first load is asked
 # about before it is taken: "6" sent to "what weight?" is more likely reps than 6 lb.
@@ -95,7 +103,7 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
     if isinstance(event, StartWeightGiven):
         return _start_weight(state, event)
     if isinstance(event, Skip):
-        return _stale_or(state, event.at, _skip)
+        return _stale_or(state, event.at, lambda s: _skip(s, now))
     if isinstance(event, SwapAsked):
         return _stale_or(state, event.at, _swap_menu)
     if isinstance(event, Swap):
@@ -103,9 +111,13 @@ def step(state: WorkoutState, event: Event, now: dt.datetime) -> tuple[WorkoutSt
     if isinstance(event, Undo):
         return _undo(state)
     if isinstance(event, Finish):
-        return _close(state, WorkoutStatus.FINISHED, [])
+        return _close(state, WorkoutStatus.FINISHED, [], now)
     if isinstance(event, Cancel):
-        return _close(state, WorkoutStatus.CANCELLED, [])
+        return _close(state, WorkoutStatus.CANCELLED, [], now)
+    if isinstance(event, WarmupsDone):
+        return _stale_or(state, event.at, _warmups_done)
+    if isinstance(event, WarmupsSkipped):
+        return _stale_or(state, event.at, lambda s: (s, [Say(RampSkipped()), _ask(s)]))
     if isinstance(event, RestOver):
         return replace(state, resting=False), [Say(RestIsOver()), _ask(state)]
     return state, [Say(Resumed()), _ask(state, intro=True)]
@@ -132,11 +144,13 @@ def _stale_or(
     return (state, [Say(AlreadyLogged())]) if _stale(state, at) else then(state)
 
 
-def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
+def _ask(state: WorkoutState, *, intro: bool = False, ramp: bool | None = None) -> Say:
+    """The question for what the bot waits for; the warm-up ramp with it when `ramp`
+    (by default on the exercise's card)."""
     current = state.current
     suggested = None
     if state.awaiting is Awaiting.START_WEIGHT:
-        suggested = starting_weight(get_exercise(current.exercise_key), state.unit)
+        suggested = starting_weight(get_exercise(current.exercise_key), state.unit, state.kit)
     return Say(
         Question(
             exercise=current,
@@ -149,8 +163,43 @@ def _ask(state: WorkoutState, *, intro: bool = False) -> Say:
             intro=intro,
             suggested_start=suggested,
             resting=state.resting,
+            warmups=warmup_sets(state) if (intro if ramp is None else ramp) else (),
         )
     )
+
+
+def warmup_sets(state: WorkoutState) -> tuple[WarmupSet, ...]:
+    """The ramp before the current exercise's first working set: a barbell lift, or the
+    day's first exercise; none once a set of it is logged, or when the lifter turned
+    warm-ups off."""
+    current = state.current
+    if (
+        not state.warmups_on
+        or state.awaiting is not Awaiting.REPS
+        or current.target is None
+        or state.sets_of(current.id)
+    ):
+        return ()
+    first_today = not any(not s.warmup for s in state.sets)
+    if _loading(current) is not Loading.BAR and not first_today:
+        return ()
+    load_class = get_exercise(current.exercise_key).load_class
+    return warmup_ramp(current.target.weight, load_class, state.kit, current.exercise_key)
+
+
+def _warmups_done(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+    """Log the ramp as warm-ups (they never count); a second press finds none to log."""
+    ramp = warmup_sets(state)
+    if not ramp:
+        return state, [Say(AlreadyLogged())]
+    current = state.current
+    done = tuple(
+        DoneSet(current.id, current.exercise_key, number, w.weight, state.unit, w.reps, warmup=True)
+        for number, w in enumerate(ramp, start=state.set_number)
+    )
+    state = replace(state, sets=(*state.sets, *done))
+    effects: list[Effect] = [LogSet(d) for d in done]
+    return state, [*effects, Say(WarmupsLogged(len(done))), _ask(state)]
 
 
 def current_position(state: WorkoutState) -> int:
@@ -169,15 +218,19 @@ def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[L
     when it had to be converted."""
     if unit is None or unit is state.unit:
         return Load(weight, state.unit), None
-    converted = round_load(convert(weight, unit, state.unit), state.step_for(state.current))
+    converted = state.kit.nearest(convert(weight, unit, state.unit), _loading(state.current))
     return Load(converted, state.unit), Load(weight, unit)
 
 
 def plausible_start(state: WorkoutState, weight: Decimal, unit: Unit | None) -> bool:
     """Whether a typed first load is near the usual one for the current exercise."""
     load, _ = _in_unit(state, weight, unit)
-    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit, state.kit)
     return usual / _PLAUSIBLE_BELOW <= load.weight <= usual * _PLAUSIBLE_ABOVE
+
+
+def _loading(exercise: ExerciseState) -> Loading:
+    return loading_of(get_exercise(exercise.exercise_key).load_class, exercise.exercise_key)
 
 
 def _start_weight(
@@ -186,13 +239,13 @@ def _start_weight(
     if state.awaiting is not Awaiting.START_WEIGHT or _stale(state, event.at):
         return state, [Say(AlreadyLogged())]
     load, _ = _in_unit(state, event.weight, event.unit)
+    usual = starting_weight(get_exercise(state.current.exercise_key), state.unit, state.kit)
     if not (plausible_start(state, event.weight, event.unit) or event.confirmed):
-        usual = starting_weight(get_exercise(state.current.exercise_key), state.unit)
         check = CheckStartWeight(state.current, load, Load(usual, state.unit))
         return state, [Say(check)]
     new = _with_current(state, target=load, after_jump=False)
     new = replace(new, awaiting=Awaiting.REPS)
-    return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new)]
+    return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new, ramp=True)]
 
 
 def _reported(
@@ -288,6 +341,9 @@ def _log_one(
         rir=one.reps_in_reserve,
         steps=state.steps,
         after_increase=_jumped_before(state, done),
+        equipment=state.kit,
+        exercise_key=current.exercise_key,
+        history=_today(state, current.id, now)[:-1],
     )
     state = _with_current(
         state,
@@ -296,7 +352,10 @@ def _log_one(
         after_jump=suggestion.weight > load.weight,
     )
     final = working >= current.sets and last  # extra sets in one message stay here
-    effects = [LogSet(done), Say(Logged(done, working, suggestion, typed, final))]
+    shown: Suggestion | None = suggestion
+    if final:
+        state, shown = _decide_next_time(state, now, suggestion)
+    effects = [LogSet(done), Say(Logged(done, working, shown, typed, final))]
     if not final:
         if not last:
             return state, effects
@@ -308,7 +367,54 @@ def _log_one(
     if state.resting:
         effects.append(StopRest())
         state = replace(state, resting=False)
-    return _advance(state, effects)
+    return _advance(state, effects, now)
+
+
+def _today(state: WorkoutState, exercise_id: int, now: dt.datetime) -> tuple[LoggedSet, ...]:
+    """An exercise's sets so far today, warm-ups included, as progression reads them."""
+    day = _day(state, now)
+    return tuple(
+        LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, day, s.warmup)
+        for s in state.sets_of(exercise_id)
+    )
+
+
+def _day(state: WorkoutState, now: dt.datetime) -> dt.date:
+    """The lifter's day (the shell knows their zone); the UTC day when it is not given."""
+    return now.date() if state.today is None else state.today
+
+
+def _next_time(state: WorkoutState, exercise: ExerciseState, now: dt.datetime) -> Suggestion | None:
+    """Next session's first load from this session's best set and the exercise's story."""
+    day = _day(state, now)
+    past = (
+        s for s in state.past if s.exercise_key == exercise.exercise_key and s.performed_on < day
+    )
+    return next_time(
+        (*past, *_today(state, exercise.id, now)),
+        today=day,
+        rep_range=exercise.rep_range,
+        load_class=get_exercise(exercise.exercise_key).load_class,
+        steps=state.steps,
+        equipment=state.kit,
+        exercise_key=exercise.exercise_key,
+    )
+
+
+def _decide_next_time(
+    state: WorkoutState, now: dt.datetime, fallback: Suggestion | None
+) -> tuple[WorkoutState, Suggestion | None]:
+    """The finished exercise's target becomes next time's load, decided from the session."""
+    found = _next_time(state, state.current, now) or fallback
+    if found is None:
+        return state, None
+    state = _with_current(
+        state,
+        target=Load(found.weight, found.unit),
+        target_reps=found.target_reps,
+        after_jump=_raised(found),
+    )
+    return state, found
 
 
 def _jumped_before(state: WorkoutState, done: DoneSet) -> bool:
@@ -324,18 +430,20 @@ def _exercise_done(state: WorkoutState, exercise: ExerciseState) -> ExerciseDone
     return ExerciseDone(exercise.exercise_key, sets, exercise.target, exercise.target_reps)
 
 
-def _advance(state: WorkoutState, effects: list[Effect]) -> tuple[WorkoutState, list[Effect]]:
+def _advance(
+    state: WorkoutState, effects: list[Effect], now: dt.datetime
+) -> tuple[WorkoutState, list[Effect]]:
     """Move to the next exercise still to do, or finish the workout."""
     upcoming = [i for i, e in enumerate(state.exercises) if e.status is ExerciseStatus.PENDING]
     if not upcoming:
-        return _close(state, WorkoutStatus.FINISHED, effects)
+        return _close(state, WorkoutStatus.FINISHED, effects, now)
     state = replace(state, index=upcoming[0], pending_reps=None)
     state = _with_current(state, status=ExerciseStatus.ACTIVE)
     state = replace(state, awaiting=_awaiting_load(state))
     return state, [*effects, _ask(state, intro=True)]
 
 
-def _skip(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
+def _skip(state: WorkoutState, now: dt.datetime) -> tuple[WorkoutState, list[Effect]]:
     current = state.current
     worked = any(not s.warmup for s in state.sets_of(current.id))
     effects: list[Effect] = [Say(Skipped(current.exercise_key))]
@@ -343,7 +451,9 @@ def _skip(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
         effects.insert(0, StopRest())
     state = replace(state, resting=False, pending_reps=None)
     status = ExerciseStatus.DONE if worked else ExerciseStatus.SKIPPED
-    return _advance(_with_current(state, status=status), effects)
+    if worked:
+        state, _ = _decide_next_time(state, now, None)
+    return _advance(_with_current(state, status=status), effects, now)
 
 
 def swap_options(exercise: ExerciseState, slot_options: tuple[str, ...]) -> tuple[str, ...]:
@@ -419,27 +529,41 @@ def _jumped_at(state: WorkoutState, removed: DoneSet) -> bool:
     return removed.weight > working[-1].weight
 
 
-def next_loads(state: WorkoutState) -> tuple[NextLoad, ...]:
-    """Next-time loads of every exercise with working sets today."""
+def next_loads(state: WorkoutState, now: dt.datetime) -> tuple[NextLoad, ...]:
+    """Next-time loads of every exercise with working sets today.
+
+    A finished exercise already holds its next-time load (decided from the whole session
+    when it finished); one left mid-way (/done, /cancel) is decided now.
+    """
     trained = {s.exercise_id for s in state.sets if not s.warmup}
-    return tuple(
-        NextLoad(
-            e.exercise_key,
-            e.target,
-            e.target_reps or e.rep_range.lo,
-            e.after_jump,
-            e.rep_range,
+    loads = []
+    for e in state.exercises:
+        if e.id not in trained:
+            continue
+        found = None if e.status is ExerciseStatus.DONE else _next_time(state, e, now)
+        if found is not None:
+            load, reps, up = Load(found.weight, found.unit), found.target_reps, _raised(found)
+        elif e.target is not None:
+            load, reps, up = e.target, e.target_reps or e.rep_range.lo, e.after_jump
+        else:
+            continue
+        loads.append(
+            NextLoad(
+                e.exercise_key, load, reps, up, e.rep_range, "" if found is None else found.reason
+            )
         )
-        for e in state.exercises
-        if e.id in trained and e.target is not None
-    )
+    return tuple(loads)
+
+
+def _raised(found: Suggestion) -> bool:
+    return found.decision is Decision.INCREASE
 
 
 def _close(
-    state: WorkoutState, status: WorkoutStatus, effects: list[Effect]
+    state: WorkoutState, status: WorkoutStatus, effects: list[Effect], now: dt.datetime
 ) -> tuple[WorkoutState, list[Effect]]:
     """End the workout, storing next-time loads of every exercise that got sets."""
-    loads = next_loads(state)
+    loads = next_loads(state, now)
     closing: list[Effect] = []
     if state.resting:
         closing.append(StopRest())

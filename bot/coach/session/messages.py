@@ -9,6 +9,7 @@ from bot.coach.catalog import RepRange
 from bot.coach.progression import Suggestion
 from bot.coach.session.state import Awaiting, DoneSet, ExerciseState, Load
 from bot.coach.units import Unit
+from bot.coach.warmups import WarmupSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Question:
     intro: bool = False
     suggested_start: Decimal | None = None
     resting: bool = False
+    warmups: tuple[WarmupSet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,7 @@ class NextLoad:
     target_reps: int
     after_jump: bool
     rep_range: RepRange
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,27 @@ class Summary:
     sets: tuple[DoneSet, ...]
     next_loads: tuple[NextLoad, ...]
     unit: Unit
+
+
+@dataclass(frozen=True, slots=True)
+class WarmupsLogged:
+    """The ramp ticked off: `count` warm-up sets stored, none of them counting."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RampSkipped:
+    """The warm-up ramp skipped: on to the first working set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Eased:
+    """An exercise starting lighter today after a layoff, and why (said at the start)."""
+
+    exercise_key: str
+    load: Load
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +190,9 @@ class ReadAs:
 Message = (
     Started
     | Resumed
+    | Eased
+    | WarmupsLogged
+    | RampSkipped
     | Question
     | CheckStartWeight
     | StartWeightSet

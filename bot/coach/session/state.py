@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from bot.coach.catalog import LoadClass, RepRange, get_exercise
-from bot.coach.progression import LoadSteps
+from bot.coach.catalog import RepRange
+from bot.coach.equipment import Equipment
+from bot.coach.progression import LoadSteps, equipment_for
+from bot.coach.records import LoggedSet
 from bot.coach.units import Unit
 
 
@@ -91,11 +94,20 @@ class WorkoutState:
     `index` points at the ACTIVE exercise; the set being asked for is the number after
     the sets already logged for it (`set_number`), so the position can't drift from the
     sets. `pending_reps` is set exactly when awaiting RIR. `resting` says a rest timer runs.
+    `equipment` is what the lifter loads with (their settings); None means the unit's
+    common gym with `steps`, so every suggested load is one they can build.
+    `past` holds the earlier sessions' sets of this workout's exercises and `today` the
+    lifter's local day: next time is decided from the whole story (stalls), not one set.
+    `warmups_on` shows a warm-up ramp before a barbell lift and the day's first exercise.
     """
 
     exercises: tuple[ExerciseState, ...]
     unit: Unit
     steps: LoadSteps
+    equipment: Equipment | None = None
+    past: tuple[LoggedSet, ...] = ()
+    today: dt.date | None = None
+    warmups_on: bool = False
     index: int = 0
     awaiting: Awaiting = Awaiting.REPS
     pending_reps: int | None = None
@@ -120,7 +132,7 @@ class WorkoutState:
         """The working set asked for next (warm-ups don't count): "Set 2 of 3"."""
         return sum(1 for s in self.sets_of(self.current.id) if not s.warmup) + 1
 
-    def step_for(self, exercise: ExerciseState) -> Decimal:
-        """The smallest load change of an exercise, in the workout's unit."""
-        cable = get_exercise(exercise.exercise_key).load_class is LoadClass.CABLE
-        return self.steps.cable_step if cable else self.steps.plate_step
+    @property
+    def kit(self) -> Equipment:
+        """The lifter's equipment, or the unit's common gym with their steps."""
+        return equipment_for(self.steps) if self.equipment is None else self.equipment
