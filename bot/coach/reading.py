@@ -94,6 +94,18 @@ class ReadSet:
     rpe: Decimal | None = None
     warmup: bool = False
 
+    @property
+    def reps_in_reserve(self) -> int | None:
+        """`rir` when given, else from RPE (a set made by hand may carry RPE alone)."""
+        if self.rir is not None:
+            return self.rir
+        return None if self.rpe is None else max(0, rir_of_rpe(self.rpe))
+
+
+def rir_of_rpe(rpe: Decimal) -> int:
+    """Reps in reserve for an RPE, rounded down: RPE 8.5 is 1 left, never 2."""
+    return math.floor(10 - rpe)
+
 
 @dataclass(frozen=True, slots=True)
 class SetsRead:
@@ -279,7 +291,7 @@ class _Effort:
 def _from_rpe(rpe: Decimal) -> _Effort | None:
     if not Decimal(1) <= rpe <= Decimal(10) or rpe * 2 != int(rpe * 2):
         return None
-    return _Effort(rir=math.floor(10 - rpe), rpe=rpe)
+    return _Effort(rir=rir_of_rpe(rpe), rpe=rpe)
 
 
 def _from_rir(value: Decimal) -> _Effort | None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
+from bot.coach.reading import ReadSet
 from bot.coach.session.messages import ReadAs
 from bot.coach.session.state import Load
 from bot.coach.units import Unit
-
-_RPE_MAX = Decimal(10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,28 +19,9 @@ class At:
     set_number: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReportedSet:
-    """One set as read from the lifter: reps, and whatever else they said.
-
-    No weight means the target load. No unit means the workout's. `rpe` is kept as said
-    (RPE 8 = 2 reps left); `rir` wins when both are given.
-    """
-
-    reps: int
-    weight: Decimal | None = None
-    unit: Unit | None = None
-    rir: int | None = None
-    rpe: Decimal | None = None
-    warmup: bool = False
-
-    @property
-    def reps_in_reserve(self) -> int | None:
-        if self.rir is not None:
-            return self.rir
-        if self.rpe is None:
-            return None
-        return max(0, int((_RPE_MAX - self.rpe).to_integral_value(rounding=ROUND_FLOOR)))
+# One set as read from the lifter is the reader's `ReadSet`, whether typed or pressed:
+# reps, and whatever else they said (no weight: the target load; no unit: the workout's).
+ReportedSet = ReadSet
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,6 @@ from bot.coach.session.events import (
     At,
     Event,
     Finish,
-    ReportedSet,
     RirAnswered,
     SetReported,
     Skip,
@@ -83,9 +82,7 @@ def read_context(state: WorkoutState | None, unit: Unit = Unit.LB) -> ReadContex
 def reported(read: SetsRead, at: At | None = None) -> SetReported:
     """Sets as read, as the event that logs them; warm-ups stay warm-ups."""
     return SetReported(
-        tuple(
-            ReportedSet(s.reps, s.weight, s.unit, s.rir, s.rpe, warmup=s.warmup) for s in read.sets
-        ),
+        read.sets,
         at,
         read_as=None if _bare(read) else ReadAs(read.echo, _effort(read.sets[-1]), len(read.sets)),
     )
