@@ -222,6 +222,21 @@ class OtherSet(Base):
     __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
 
 
+class RirCheck(Base):
+    """One reps-in-reserve check: the set the lifter predicted their reps left on, and
+    the as-many-as-possible set after it at the same load (`bot.coach.calibration`)."""
+
+    __tablename__ = "rir_checks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = _user_fk()
+    exercise_key: Mapped[str] = mapped_column(String(48))
+    performed_at: Mapped[dt.datetime] = mapped_column(Instant)
+    reps: Mapped[int] = mapped_column(SmallInteger)
+    predicted_rir: Mapped[int] = mapped_column(SmallInteger)
+    amrap_reps: Mapped[int] = mapped_column(SmallInteger)
+
+
 class InboxUpdate(Base):
     """An update as it arrived, stored before Telegram is told we have it.
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.base import Base
-from bot.db.models import Delivery, InboxUpdate, PlanSlot, Schedule
+from bot.db.models import Delivery, InboxUpdate, PlanSlot, RirCheck, Schedule
 from tests.harness import LIFTER, BotHarness, texts
 
 OTHER = 5151
@@ -63,7 +63,8 @@ def about(rows: Snapshot, user: int) -> Snapshot:
 
 async def lift_everything(bot: BotHarness, user: int) -> None:
     """Give `user` a row in as many tables as the coach has: sets, loads, an import in
-    waiting, a running rest timer, a plan change, a reminder schedule and a delivery."""
+    waiting, a running rest timer, a plan change, a reminder schedule, a delivery and a
+    reps-in-reserve check."""
     await bot.say("/workout", user)
     await bot.say("225x6 @2", user)
     await bot.say("/done", user)
@@ -85,6 +86,16 @@ async def lift_everything(bot: BotHarness, user: int) -> None:
         )
         session.add(Schedule(user_id=user, days=0b10101, local_time=dt.time(18), time_zone="UTC"))
         session.add(
+            RirCheck(
+                user_id=user,
+                exercise_key="chest_supported_row",
+                performed_at=now,
+                reps=10,
+                predicted_rir=2,
+                amrap_reps=14,
+            )
+        )
+        session.add(
             Delivery(
                 user_id=user, kind="reminder", local_day=now.date(), due_at=now, claimed_at=now
             )
@@ -104,7 +115,7 @@ async def test_deletemydata_leaves_no_trace_and_spares_everyone_else(bot: BotHar
     mine = about(before, LIFTER)
     filled = {table for table, rows in before.items() if rows}
     assert {table for table, rows in mine.items() if rows} == filled  # the lifter is everywhere
-    assert len(filled) >= 11, filled
+    assert len(filled) >= 12, filled
 
     reply = await bot.say("/deletemydata")
     assert "can't be undone" in texts(reply)
