@@ -29,6 +29,11 @@ EXERCISE = "{name} ({position} of {total})\n{sets} x {reps} reps, rest {rest}"
 EXERCISE_LOAD = "Today: {load}"
 SET_TARGET = "Set {number} of {total}: {load} x {reps}"
 NEXT_SET = "Next: set {number} of {total} at {load} x {reps}. Rest {rest}; I'll ping you."
+AMRAP_CHECK = (
+    "Reps-in-reserve check: this last set, same weight, as many good reps as you can "
+    "(stop when form would break). It shows how well you guess reps left, so I can "
+    "correct for it."
+)
 ASK_RIR = "How many more reps could you have done with good form?"
 ASK_START_WEIGHT = (
     "First time doing {name}. What weight do you want to start with? "
@@ -235,6 +240,8 @@ def _question(q: ws.Question) -> tuple[str, Rows]:
             rest=rest(exercise.rest_seconds),
         )
         rows = _rep_buttons(q)
+        if q.amrap:
+            text = f"{text}\n{AMRAP_CHECK}"
     ramp = warmup_text(q.warmups, q.unit)
     if ramp is not None:
         text = f"{ramp}\n\n{text}"

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.coach import session as ws
+from bot.coach.calibration import Check
 from bot.coach.catalog import RepRange
 from bot.coach.equipment import custom_equipment
 from bot.coach.progression import LoadSteps
@@ -420,3 +421,55 @@ def test_the_ramp_is_offered_before_the_first_set_and_logged_as_warm_ups() -> No
     assert again == state and isinstance(said(effects)[0], ws.AlreadyLogged)
     off, _ = run(workout(), ws.Show())
     assert ws.warmup_sets(off) == ()  # turned off: no ramp
+
+
+# -- the reps-in-reserve check -------------------------------------------------------------
+
+
+def face_pulls_to_the_check(
+    state: ws.WorkoutState, *face_pulls: ws.Event
+) -> tuple[ws.WorkoutState, list[ws.Effect]]:
+    """Three deadlift sets, then the face pulls given, with face pulls as today's check."""
+    checking = replace(state, calibrate="face_pull")
+    return run(checking, *(report(5, rir=2) for _ in range(3)), *face_pulls)
+
+
+def test_the_last_set_after_a_prediction_goes_to_failure_and_becomes_a_check() -> None:
+    state, effects = face_pulls_to_the_check(workout(), report(10, rir=1), report(10, rir=1))
+    asked = said(effects)[-1]
+    assert isinstance(asked, ws.Question) and asked.amrap and asked.working_number == 3
+    assert asked.exercise.target == ws.Load(Decimal(50), LB)  # same load as the prediction
+
+    state, effects = ws.step(state, report(13), NOW)  # no "how many more?": it was all
+    assert state.status is ws.WorkoutStatus.FINISHED and state.calibrate is None
+    assert of(effects, ws.StoreCheck) == [
+        ws.StoreCheck("face_pull", Check(reps=10, predicted_rir=1, amrap_reps=13))
+    ]
+    logged = [e.set for e in of(effects, ws.LogSet)]  # type: ignore[attr-defined]
+    assert [(s.weight, s.reps, s.rir, s.warmup) for s in logged] == [(Decimal(50), 13, 0, False)]
+
+
+def test_no_check_without_a_prediction_or_on_another_exercise() -> None:
+    planned = ws.SetReported((ws.ReportedSet(10),), ask_rir=False)  # no reps left said
+    state, effects = face_pulls_to_the_check(workout(), report(10, rir=1), planned)
+    assert not said(effects)[-1].amrap  # type: ignore[attr-defined]
+    state, effects = ws.step(state, report(10, rir=1), NOW)
+    assert not of(effects, ws.StoreCheck)
+
+    state, effects = run(workout(), report(5, rir=2), report(5, rir=2))  # nothing due
+    assert not said(effects)[-1].amrap  # type: ignore[attr-defined]
+
+
+def test_a_lifter_who_leaves_more_in_reserve_gets_heavier_loads() -> None:
+    """The calibrated correction reaches both the next set and next time."""
+
+    def next_face_pull(bias: int) -> Decimal:
+        _, effects = run(
+            replace(workout(), rir_bias=bias),
+            *(report(5, rir=2) for _ in range(3)),
+            *(report(10, rir=1) for _ in range(3)),
+        )
+        loads = [n for e in of(effects, ws.StoreLoads) for n in e.loads]  # type: ignore[attr-defined]
+        return next(n.load.weight for n in loads if n.exercise_key == "face_pull")
+
+    assert next_face_pull(2) > next_face_pull(0)

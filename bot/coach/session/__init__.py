@@ -33,6 +33,7 @@ from bot.coach.session.effects import (
     Say,
     StartRest,
     StopRest,
+    StoreCheck,
     StoreLoads,
 )
 from bot.coach.session.events import (
@@ -139,6 +140,7 @@ __all__ = [
     "StartWeightSet",
     "Started",
     "StopRest",
+    "StoreCheck",
     "StoreLoads",
     "Summary",
     "Swap",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.coach.calibration import Check
 from bot.coach.session.messages import Message, NextLoad
 from bot.coach.session.state import DoneSet
 
@@ -39,8 +40,16 @@ class StoreLoads:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreCheck:
+    """A reps-in-reserve check was taken: keep it, the bias is estimated from all of them."""
+
+    exercise_key: str
+    check: Check
+
+
+@dataclass(frozen=True, slots=True)
 class Say:
     message: Message
 
 
-Effect = LogSet | RemoveSet | StartRest | StopRest | StoreLoads | Say
+Effect = LogSet | RemoveSet | StartRest | StopRest | StoreLoads | StoreCheck | Say

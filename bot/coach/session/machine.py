@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+from bot.coach.calibration import Check
 from bot.coach.catalog import get_exercise
 from bot.coach.equipment import Loading, loading_of
 from bot.coach.nexttime import next_time
@@ -20,6 +21,7 @@ from bot.coach.session.effects import (
     Say,
     StartRest,
     StopRest,
+    StoreCheck,
     StoreLoads,
 )
 from bot.coach.session.events import (
@@ -164,6 +166,7 @@ def _ask(state: WorkoutState, *, intro: bool = False, ramp: bool | None = None) 
             suggested_start=suggested,
             resting=state.resting,
             warmups=warmup_sets(state) if (intro if ramp is None else ramp) else (),
+            amrap=predicted_set(state) is not None,
         )
     )
 
@@ -185,6 +188,33 @@ def warmup_sets(state: WorkoutState) -> tuple[WarmupSet, ...]:
         return ()
     load_class = get_exercise(current.exercise_key).load_class
     return warmup_ramp(current.target.weight, load_class, state.kit, current.exercise_key)
+
+
+def predicted_set(state: WorkoutState) -> DoneSet | None:
+    """The set whose reps-left prediction the next set checks, when the next set is the
+    calibration: the last set of today's check exercise, right after a working set
+    reported with its reps left."""
+    current = state.current
+    if (
+        state.calibrate != current.exercise_key
+        or state.awaiting is not Awaiting.REPS
+        or state.working_number != current.sets
+    ):
+        return None
+    working = [s for s in state.sets_of(current.id) if not s.warmup]
+    if not working or working[-1].rir is None:
+        return None
+    return working[-1]
+
+
+def _checked(
+    state: WorkoutState, predicted: DoneSet | None, done: DoneSet
+) -> tuple[WorkoutState, list[Effect]]:
+    """The AMRAP set just logged against the prediction before it, at the same load."""
+    if predicted is None or predicted.rir is None or done.weight != predicted.weight:
+        return state, []
+    check = Check(reps=predicted.reps, predicted_rir=predicted.rir, amrap_reps=done.reps)
+    return replace(state, calibrate=None), [StoreCheck(done.exercise_key, check)]
 
 
 def _warmups_done(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
@@ -284,6 +314,8 @@ def _log_all(
                 state = _with_current(state, target=load, after_jump=_jumped(state, load))
                 state = replace(state, awaiting=Awaiting.REPS)
         last = position == len(reported) - 1
+        if not one.warmup and one.reps_in_reserve is None and predicted_set(state) is not None:
+            one = replace(one, rir=0)  # as many as possible: nothing was left
         asking = ask_rir and one.reps_in_reserve is None and not one.warmup
         if last and asking and state.current.target is not None:
             state = replace(state, awaiting=Awaiting.RIR, pending_reps=one.reps)
@@ -329,7 +361,9 @@ def _log_one(
         warmup=one.warmup,
     )
     working = state.working_number
+    predicted = None if one.warmup else predicted_set(state)
     state = replace(state, sets=(*state.sets, done), pending_reps=None)
+    state, checked = _checked(state, predicted, done)
     if one.warmup:
         effects: list[Effect] = [LogSet(done), Say(Logged(done, working, None, typed))]
         return state, effects + ([_ask(state)] if last else [])
@@ -344,6 +378,7 @@ def _log_one(
         equipment=state.kit,
         exercise_key=current.exercise_key,
         history=_today(state, current.id, now)[:-1],
+        rir_bias=state.rir_bias,
     )
     state = _with_current(
         state,
@@ -351,11 +386,13 @@ def _log_one(
         target_reps=suggestion.target_reps,
         after_jump=suggestion.weight > load.weight,
     )
+    if predicted_set(state) is not None:  # the check is taken at the predicted set's load
+        state = _with_current(state, target=load, after_jump=False)
     final = working >= current.sets and last  # extra sets in one message stay here
     shown: Suggestion | None = suggestion
     if final:
         state, shown = _decide_next_time(state, now, suggestion)
-    effects = [LogSet(done), Say(Logged(done, working, shown, typed, final))]
+    effects = [LogSet(done), *checked, Say(Logged(done, working, shown, typed, final))]
     if not final:
         if not last:
             return state, effects
@@ -398,6 +435,7 @@ def _next_time(state: WorkoutState, exercise: ExerciseState, now: dt.datetime) -
         steps=state.steps,
         equipment=state.kit,
         exercise_key=exercise.exercise_key,
+        rir_bias=state.rir_bias,
     )
 
 

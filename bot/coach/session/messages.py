@@ -37,6 +37,8 @@ class Question:
     suggested_start: Decimal | None = None
     resting: bool = False
     warmups: tuple[WarmupSet, ...] = ()
+    amrap: bool = False
+    """This set is the reps-in-reserve check: as many good reps as possible."""
 
 
 @dataclass(frozen=True, slots=True)

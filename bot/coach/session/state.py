@@ -99,6 +99,9 @@ class WorkoutState:
     `past` holds the earlier sessions' sets of this workout's exercises and `today` the
     lifter's local day: next time is decided from the whole story (stalls), not one set.
     `warmups_on` shows a warm-up ramp before a barbell lift and the day's first exercise.
+    `calibrate` names today's reps-in-reserve check exercise (its last set goes to as many
+    good reps as possible) until the check is taken; `rir_bias` is the lifter's
+    calibrated correction in reps, applied to every load decision.
     """
 
     exercises: tuple[ExerciseState, ...]
@@ -108,6 +111,8 @@ class WorkoutState:
     past: tuple[LoggedSet, ...] = ()
     today: dt.date | None = None
     warmups_on: bool = False
+    calibrate: str | None = None
+    rir_bias: int = 0
     index: int = 0
     awaiting: Awaiting = Awaiting.REPS
     pending_reps: int | None = None
