@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -69,6 +70,8 @@ class UserSettings(Base):
     cable_top: Mapped[Decimal | None] = mapped_column(Weight, default=None)
     warmups_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     last_calibration_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    # /calibrate asked for a reps-in-reserve check in the next (or this) workout.
+    calibration_asked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     schedule_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     # What free text the bot expects outside a workout (e.g. "schedule_time"), if anything.
     pending_input: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.coach.calibration import Check
 from bot.coach.records import LoggedSet
 from bot.coach.timing import local_day
 from bot.coach.units import Unit
@@ -31,6 +32,7 @@ from bot.db.models import (
     ExerciseLoad,
     PlanSlot,
     RestTimer,
+    RirCheck,
     User,
     UserSettings,
     Workout,
@@ -308,3 +310,17 @@ async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:
     """Stop the user's rest timer, if any (Core: an ORM delete first looks for the rows)."""
     connection = await session.connection()
     await connection.execute(_CLEAR_REST_TIMER, {"user_id": user_id})
+
+
+async def rir_checks(session: AsyncSession, user_id: int) -> list[Check]:
+    """A lifter's reps-in-reserve checks, oldest first: what their bias is estimated from."""
+    query = select(RirCheck).where(RirCheck.user_id == user_id)
+    rows = await session.scalars(query.order_by(RirCheck.performed_at, RirCheck.id))
+    return [Check(r.reps, r.predicted_rir, r.amrap_reps) for r in rows]
+
+
+async def first_workout_at(session: AsyncSession, user_id: int) -> dt.datetime | None:
+    """When the lifter's first workout started (the first check is due four weeks on)."""
+    query = select(func.min(Workout.started_at)).where(Workout.user_id == user_id)
+    first: dt.datetime | None = await session.scalar(query)
+    return first

@@ -41,6 +41,13 @@ async def equipment_command(update: Update, context: CoachContext) -> None:
     await show(context.bot, chat.id, None, reply)
 
 
+async def calibrate_command(update: Update, context: CoachContext) -> None:
+    """Ask for a reps-in-reserve check; show the bias known so far."""
+    chat = update.effective_chat
+    assert chat is not None
+    await show(context.bot, chat.id, None, await service(context).calibrate(lifter(update)))
+
+
 async def on_button(update: Update, context: CoachContext) -> None:
     """A /settings button; only its owner may press it."""
     query = update.callback_query
@@ -71,5 +78,7 @@ def build_settings_handlers() -> list[BaseHandler]:
         CommandHandler("settings", private_only),
         CommandHandler("equipment", equipment_command, filters=filters.ChatType.PRIVATE),
         CommandHandler("equipment", private_only),
+        CommandHandler("calibrate", calibrate_command, filters=filters.ChatType.PRIVATE),
+        CommandHandler("calibrate", private_only),
         CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"),
     ]

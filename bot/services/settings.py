@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.coach.calibration import estimate_bias
 from bot.coach.equipment import owned_dumbbells
 from bot.coach.timing import WEEKDAYS, days_from_mask
 from bot.coach.units import Unit, format_weight, parse_unit
@@ -31,6 +32,7 @@ from bot.db.models import Schedule, UserSettings
 from bot.db.users import ensure_user
 from bot.replies import Button, Reply, row
 from bot.services.workout import Lifter, equipment_of
+from bot.texts import coaching as coaching_texts
 from bot.texts import common as common_texts
 from bot.texts import schedule as schedule_texts
 from bot.texts import settings as texts
@@ -108,6 +110,14 @@ class SettingsService:
             if not _equipment_words(settings, text.split()):
                 return Reply(texts.EQUIPMENT_USAGE.format(unit=settings.unit))
             return Reply(texts.EQUIPMENT_SAVED)
+
+    async def calibrate(self, lifter: Lifter) -> Reply:
+        """/calibrate: ask for a reps-in-reserve check and show the bias known so far."""
+        async with self.db.transaction() as session:
+            settings = await self._settings(session, lifter)
+            settings.calibration_asked = True
+            bias = estimate_bias(await repo.rir_checks(session, lifter.user_id))
+        return Reply(f"{coaching_texts.CALIBRATE_ASKED}\n\n{coaching_texts.bias_text(bias)}")
 
     async def units_command(self, lifter: Lifter, text: str) -> Reply:
         """`/units kg`: switch; without a unit, say which one is in use."""

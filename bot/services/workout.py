@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.coach import session as ws
+from bot.coach.calibration import calibration_due, calibration_exercise, estimate_bias
 from bot.coach.catalog import LoadClass, RepRange, get_exercise
 from bot.coach.equipment import Equipment, custom_equipment, loading_of
 from bot.coach.nexttime import layoff
@@ -39,6 +40,7 @@ from bot.db.engine import Database
 from bot.db.models import (
     ExerciseLoad,
     PlanSlot,
+    RirCheck,
     User,
     UserSettings,
     Workout,
@@ -296,7 +298,22 @@ class WorkoutService:
             now - _STORY,
             zone,
         )
-        return replace(state, past=tuple(past), today=local_day(now, zone))
+        today = local_day(now, zone)
+        bias = estimate_bias(await repo.rir_checks(loaded.session, loaded.user.id))
+        calibrate = await self._calibrating(loaded, today)
+        return replace(
+            state, past=tuple(past), today=today, rir_bias=bias.correction, calibrate=calibrate
+        )
+
+    async def _calibrating(self, loaded: _Loaded, today: dt.date) -> str | None:
+        """Today's reps-in-reserve check exercise, when a check is due or was asked for."""
+        settings = loaded.settings
+        if not settings.calibration_asked:
+            first = await repo.first_workout_at(loaded.session, loaded.user.id)
+            first_day = None if first is None else local_day(first, zone_of(settings))
+            if not calibration_due(settings.last_calibration_on, today, first_day):
+                return None
+        return calibration_exercise(tuple(row.exercise_key for row in loaded.rows))
 
     def _state(
         self, loaded: _Loaded, sets: Sequence[repo.WorkoutSetRow], resting: bool
@@ -383,6 +400,20 @@ class WorkoutService:
                     outcome.rest_seconds, outcome.cancel_timer = None, True
                 case ws.StoreLoads(loads=loads):
                     await repo.save_loads(session, self._load_rows(lifter.user_id, loads, now))
+                case ws.StoreCheck(exercise_key=key, check=check):
+                    session.add(
+                        RirCheck(
+                            user_id=lifter.user_id,
+                            exercise_key=key,
+                            performed_at=now,
+                            reps=check.reps,
+                            predicted_rir=check.predicted_rir,
+                            amrap_reps=check.amrap_reps,
+                        )
+                    )
+                    settings = loaded.settings
+                    settings.last_calibration_on = local_day(now, zone_of(settings))
+                    settings.calibration_asked = False
                 case ws.Say(message=message):
                     messages.append(message)
         facts = None

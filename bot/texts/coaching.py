@@ -12,6 +12,11 @@ from bot.coach.warmups import WarmupSet
 WARMUP_RAMP = "Warm up first (these don't count): {sets}."
 WARMUP_SET = "{load} x {reps}"
 
+CALIBRATE_ASKED = (
+    "Reps-in-reserve check: in this or your next workout, tell me your reps left on the "
+    "second-to-last set of one exercise, then take the last set, same weight, to as many "
+    "good reps as you can. I also ask for one about every four weeks on my own."
+)
 BIAS_UNKNOWN = "After {checks} I'll know how well you guess your reps left."
 BIAS_CHECK = "one more all-out last set"
 BIAS_CHECKS = "{count} more all-out last sets"

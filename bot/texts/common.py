@@ -24,6 +24,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("tips", "How to progress"),
     ("settings", "Units, time zone, reminders, equipment and warm-ups"),
     ("equipment", "Your dumbbells and cable stack, e.g. /equipment top 200"),
+    ("calibrate", "Check how well you guess your reps left"),
     ("units", "Switch between lb and kg, e.g. /units kg"),
     ("undo", "Take back the last set or answer"),
     ("skip", "Skip the current exercise"),

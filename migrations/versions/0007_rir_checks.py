@@ -7,6 +7,7 @@ Create Date: 2026-12-02 15:45:00
 `rir_checks`: one row per calibration (the predicted set's reps and reps left, and the
 as-many-as-possible set after it), from which the lifter's bias is estimated. Rows hang
 off `users` with ON DELETE CASCADE, so /deletemydata removes them.
+`user_settings.calibration_asked`: /calibrate asked for a check before it is due.
 """
 
 from collections.abc import Sequence
@@ -41,8 +42,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rir_checks")),
     )
     op.create_index(op.f("ix_rir_checks_user_id"), "rir_checks", ["user_id"], unique=False)
+    with op.batch_alter_table("user_settings") as batch:
+        batch.add_column(
+            sa.Column("calibration_asked", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_settings") as batch:
+        batch.drop_column("calibration_asked")
     op.drop_index(op.f("ix_rir_checks_user_id"), table_name="rir_checks")
     op.drop_table("rir_checks")

@@ -10,6 +10,8 @@ import pytest
 from tests.bot.test_workout import stored_sets
 from tests.harness import LIFTER, BotHarness, texts
 
+OTHER = 5151  # a lifter who trains the same without checks
+
 
 def last_button(bot: BotHarness, label: str) -> tuple[int, str]:
     """The message id and data of the latest button with `label` (to press it again)."""
@@ -192,3 +194,40 @@ async def test_short_of_the_range_twice_at_one_load_goes_lighter(bot: BotHarness
     await bot.say("225")
     assert "set 2 of 3 at 225 lb" in texts(await bot.say("225x3, 1 left"))
     assert "set 3 of 3 at 220 lb" in texts(await bot.say("225x3, 1 left"))
+
+
+async def seal_rows(bot: BotHarness, user: int, *sets: str) -> str:
+    """A workout of seal rows alone (the third exercise, the reps-in-reserve check's)."""
+    await bot.say("/workout", user)
+    await skip_to_user(bot, 3, user)
+    replies = [texts(await bot.say(one, user)) for one in sets]
+    await bot.say("/done", user)
+    bot.clock.advance(dt.timedelta(days=2))
+    return "\n".join(replies)
+
+
+async def skip_to_user(bot: BotHarness, position: int, user: int) -> None:
+    for _ in range(position - 1):
+        await bot.say("/skip", user)
+
+
+async def test_a_lifter_who_always_underpredicts_gets_a_bias_that_sizes_loads(
+    bot: BotHarness,
+) -> None:
+    """Two checks of a lifter who says 1 left and then does 4 more: "about 2 more than you
+    think", and their next set is heavier than an identical lifter's without checks."""
+    first = texts(await bot.say("/calibrate"))
+    assert "Reps-in-reserve check" in first and "After 2 more all-out last sets" in first
+    for _ in range(2):
+        said = await seal_rows(bot, LIFTER, "100", "100x8 @1", "100x8 @1", "12")
+        assert "set 3 of 3 at 100 lb x 8-10" in said and "as many good reps as you can" in said
+        assert "Logged set 3: 100 lb x 12 (0 left)" in said  # it counts as a working set
+        await bot.say("/calibrate")
+        theirs = await seal_rows(bot, OTHER, "100", "100x8 @1", "100x8 @1", "100x12 @0")
+        assert "as many good reps" not in theirs  # not asked, not due: nothing to check
+    shown = texts(await bot.say("/calibrate"))
+    assert "You leave about 2 reps more in the tank than you think" in shown
+    mine = await seal_rows(bot, LIFTER, "100x8 @1")
+    theirs = await seal_rows(bot, OTHER, "100x8 @1")
+    assert "set 2 of 3 at 110 lb" in mine  # 1 left read as about 3: heavier
+    assert "set 2 of 3 at 100 lb" in theirs
