@@ -26,7 +26,9 @@ _FAILURE = Tip(
         "Most sets should end with 1 or 2 good reps still in you. After each set, ask: "
         '"How many more clean reps could I have done?" More than 2? '
         "Make the next set harder with more weight or more reps. Went to failure? "
-        "Repeat those reps next set and stop 1-2 short."
+        "Repeat those reps next set and stop 1-2 short. About every four weeks (or after "
+        "/calibrate) I ask for one last set with as many good reps as you can, to learn how "
+        "well you guess your reps left and size your loads by it."
     ),
 )
 

@@ -16,7 +16,7 @@ def test_three_tips_with_titles() -> None:
 @pytest.mark.parametrize(
     ("index", "facts"),
     [
-        (0, ("1 or 2", "More than 2", "harder")),
+        (0, ("1 or 2", "More than 2", "harder", "/calibrate")),
         (1, ("4-6", "6 reps", "10 lb", "3 reps or fewer", "5 lb")),
         (2, ("optional", "food and sleep come first", "protein powder", "creatine")),
     ],
