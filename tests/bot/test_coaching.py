@@ -23,9 +23,9 @@ def last_button(bot: BotHarness, label: str) -> tuple[int, str]:
     raise AssertionError(f"no {label!r} button")
 
 
-async def skip_to(bot: BotHarness, position: int) -> None:
+async def skip_to(bot: BotHarness, position: int, user: int = LIFTER) -> None:
     for _ in range(position - 1):
-        await bot.say("/skip")
+        await bot.say("/skip", user)
 
 
 async def test_a_set_to_failure_holds_the_reps_and_says_to_stop_short(bot: BotHarness) -> None:
@@ -199,16 +199,11 @@ async def test_short_of_the_range_twice_at_one_load_goes_lighter(bot: BotHarness
 async def seal_rows(bot: BotHarness, user: int, *sets: str) -> str:
     """A workout of seal rows alone (the third exercise, the reps-in-reserve check's)."""
     await bot.say("/workout", user)
-    await skip_to_user(bot, 3, user)
+    await skip_to(bot, 3, user)
     replies = [texts(await bot.say(one, user)) for one in sets]
     await bot.say("/done", user)
     bot.clock.advance(dt.timedelta(days=2))
     return "\n".join(replies)
-
-
-async def skip_to_user(bot: BotHarness, position: int, user: int) -> None:
-    for _ in range(position - 1):
-        await bot.say("/skip", user)
 
 
 async def test_a_lifter_who_always_underpredicts_gets_a_bias_that_sizes_loads(
@@ -231,3 +226,17 @@ async def test_a_lifter_who_always_underpredicts_gets_a_bias_that_sizes_loads(
     theirs = await seal_rows(bot, OTHER, "100x8 @1")
     assert "set 2 of 3 at 110 lb" in mine  # 1 left read as about 3: heavier
     assert "set 2 of 3 at 100 lb" in theirs
+
+
+async def test_a_check_comes_by_itself_four_weeks_after_the_first_workout(
+    bot: BotHarness,
+) -> None:
+    await seal_rows(bot, LIFTER, "100", "100x8 @2")
+    bot.clock.advance(dt.timedelta(days=20))
+    assert "as many good reps" not in await seal_rows(bot, LIFTER, "100x8 @2", "100x8 @2")
+    bot.clock.advance(dt.timedelta(days=8))
+    said = await seal_rows(bot, LIFTER, "100x8 @2", "100x8 @2", "11")
+    assert "as many good reps as you can" in said
+    # not due again right after the check
+    assert "as many good reps" not in await seal_rows(bot, LIFTER, "100x8 @2", "100x8 @2")
+    assert "After one more all-out last set" in texts(await bot.say("/calibrate"))
