@@ -309,8 +309,10 @@ class WorkoutService:
         """Today's reps-in-reserve check exercise, when a check is due or was asked for."""
         settings = loaded.settings
         if not settings.calibration_asked:
-            first = await repo.first_workout_at(loaded.session, loaded.user.id)
-            first_day = None if first is None else local_day(first, zone_of(settings))
+            first_day = None
+            if settings.last_calibration_on is None:  # else the last check dates the next
+                first = await repo.first_workout_at(loaded.session, loaded.user.id)
+                first_day = None if first is None else local_day(first, zone_of(settings))
             if not calibration_due(settings.last_calibration_on, today, first_day):
                 return None
         return calibration_exercise(tuple(row.exercise_key for row in loaded.rows))
