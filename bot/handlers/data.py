@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge
+from bot.handlers.respond import acknowledge, acknowledge_owner
 from bot.messaging import keyboard, send
 from bot.replies import Outcome, Reply
 from bot.scheduling.timers import cancel_rest
@@ -129,10 +129,8 @@ async def on_button(update: Update, context: CoachContext) -> None:
     prefix, (owner, *values) = parsed
     args = ":".join(str(value) for value in values)
     user_id = update.effective_user.id
-    if owner != user_id:
-        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+    if not await acknowledge_owner(query, owner, user_id):
         return
-    await acknowledge(query)
     if prefix == history.PREFIX:
         outcome = Outcome(replies=[await _history(context).turn_page(user_id, args)])
     elif prefix == transfer.PREFIX:

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.messaging import keyboard, send
 from bot.replies import Reply
+from bot.texts import common as common_texts
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,16 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
         await query.answer(text)
     except TelegramError as error:
         log.info("callback query not answered: %s: %s", type(error).__name__, error)
+
+
+async def acknowledge_owner(query: CallbackQuery, owner: int | str, presser: int | str) -> bool:
+    """Acknowledge a press of a lifter's own button and say True; a press of someone
+    else's (a shared or forwarded message) gets a polite note and False."""
+    if str(owner) != str(presser):
+        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+        return False
+    await acknowledge(query)
+    return True
 
 
 async def show(bot: Bot, chat_id: int, query: CallbackQuery | None, reply: Reply) -> None:

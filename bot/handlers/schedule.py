@@ -12,12 +12,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge, show
+from bot.handlers.respond import acknowledge, acknowledge_owner, show
 from bot.handlers.workout import lifter, private_only
 from bot.handlers.workout import service as workout_service
 from bot.scheduling.dispatcher import arm
 from bot.services.schedule import PREFIX, STALE, ScheduleAnswer, ScheduleService
-from bot.texts import common as common_texts
 
 
 def service(context: CoachContext) -> ScheduleService:
@@ -51,10 +50,8 @@ async def on_button(update: Update, context: CoachContext) -> None:
         return
     action, owner, *args = (str(value) for value in values)
     me = lifter(update)
-    if owner != str(me.user_id):
-        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+    if not await acknowledge_owner(query, owner, me.user_id):
         return
-    await acknowledge(query)
     if action == "w" and not args:
         await workout_service(context).start(me)
         return

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.coach.units import parse_unit
 from bot.context import CoachContext, services
 from bot.handlers import callback_data
-from bot.handlers.respond import acknowledge, show
+from bot.handlers.respond import acknowledge, acknowledge_owner, show
 from bot.handlers.schedule import apply_answer
 from bot.handlers.schedule import service as schedule_service
 from bot.handlers.workout import lifter, private_only
@@ -58,10 +58,8 @@ async def on_button(update: Update, context: CoachContext) -> None:
         return
     action, owner, *args = (str(value) for value in values)
     me = lifter(update)
-    if owner != str(me.user_id):
-        await acknowledge(query, common_texts.NOT_YOUR_BUTTON)
+    if not await acknowledge_owner(query, owner, me.user_id):
         return
-    await acknowledge(query)
     unit = parse_unit(args[0]) if action == "u" else None
     if action in {"b", "p", "d", "c", "w"}:
         await _show(update, context, await service(context).set_equipment(me, action, args[0]))
