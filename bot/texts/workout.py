@@ -35,6 +35,7 @@ AMRAP_CHECK = (
     "correct for it."
 )
 ASK_RIR = "How many more reps could you have done with good form?"
+CONVERTED = "I'll log it as {load} (you typed {typed})."
 ASK_START_WEIGHT = (
     "First time doing {name}. What weight do you want to start with? "
     "Pick a light one; I'll adjust from there."
@@ -230,6 +231,8 @@ def _question(q: ws.Question) -> tuple[str, Rows]:
         rows: Rows = (row(button),)
     elif q.awaiting is ws.Awaiting.RIR:
         text, rows = ASK_RIR, (_rir_buttons(q),)
+        if q.typed is not None:
+            text = f"{CONVERTED.format(load=_load(exercise.target), typed=_load(q.typed))}\n{text}"
     else:
         template = NEXT_SET if q.resting else SET_TARGET
         text = template.format(

@@ -193,6 +193,18 @@ async def test_one_unit_per_workout_a_kilo_weight_is_converted(bot: BotHarness) 
     assert "Logged set 1: 130 lb (you typed 60 kg) x 5 (2 left)." in reply
     assert "kg" not in reply.replace("you typed 60 kg", "")
     assert "set 2 of 3 at 130 lb" in reply
+
+
+async def test_a_kilo_weight_is_said_in_pounds_before_the_reps_left_question(
+    bot: BotHarness,
+) -> None:
+    """The conversion is said when the set is read, not only once the reps left come."""
+    await bot.say("/workout")
+    await bot.say("225")
+    asked = texts(await bot.say("60kg x 5"))
+    assert "I'll log it as 130 lb (you typed 60 kg)." in asked
+    assert "How many more reps" in asked
+    assert "Logged set 1: 130 lb x 5 (2 left)." in texts(await bot.say("2"))
     sets = await stored_sets(bot)
     assert [(s.weight, s.unit) for s in sets] == [(Decimal("130"), "lb")]
 

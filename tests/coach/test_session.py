@@ -114,6 +114,14 @@ def test_a_weight_in_the_other_unit_is_converted_to_a_loadable_one() -> None:
     assert logged.typed == ws.Load(Decimal(100), Unit.KG)
 
 
+def test_the_reps_left_question_carries_the_load_as_typed_in_the_other_unit() -> None:
+    _, effects = ws.step(workout(), report(5, weight=Decimal(100), unit=Unit.KG), NOW)
+    (question,) = [m for m in said(effects) if isinstance(m, ws.Question)]
+    assert question.awaiting is ws.Awaiting.RIR
+    assert question.typed == ws.Load(Decimal(100), Unit.KG)
+    assert question.exercise.target == ws.Load(Decimal(220), LB)
+
+
 def test_the_last_set_of_an_exercise_closes_it_with_its_line_and_moves_on() -> None:
     state, effects = run(workout(), report(6, rir=2), report(6, rir=2), report(6, rir=2))
     done = [m for m in said(effects) if isinstance(m, ws.ExerciseDone)]

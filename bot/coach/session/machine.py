@@ -146,9 +146,11 @@ def _stale_or(
     return (state, [Say(AlreadyLogged())]) if _stale(state, at) else then(state)
 
 
-def _ask(state: WorkoutState, *, intro: bool = False, ramp: bool | None = None) -> Say:
+def _ask(
+    state: WorkoutState, *, intro: bool = False, ramp: bool | None = None, typed: Load | None = None
+) -> Say:
     """The question for what the bot waits for; the warm-up ramp with it when `ramp`
-    (by default on the exercise's card)."""
+    (by default on the exercise's card); `typed` when the set's load was converted."""
     current = state.current
     suggested = None
     if state.awaiting is Awaiting.START_WEIGHT:
@@ -167,6 +169,7 @@ def _ask(state: WorkoutState, *, intro: bool = False, ramp: bool | None = None) 
             resting=state.resting,
             warmups=warmup_sets(state) if (intro if ramp is None else ramp) else (),
             amrap=predicted_set(state) is not None,
+            typed=typed,
         )
     )
 
@@ -319,7 +322,7 @@ def _log_all(
         asking = ask_rir and one.reps_in_reserve is None and not one.warmup
         if last and asking and state.current.target is not None:
             state = replace(state, awaiting=Awaiting.RIR, pending_reps=one.reps)
-            effects.append(_ask(state))
+            effects.append(_ask(state, typed=typed))
             break
         state, more = _log_one(state, one, typed, now, last=last)
         effects += more

@@ -39,6 +39,8 @@ class Question:
     warmups: tuple[WarmupSet, ...] = ()
     amrap: bool = False
     """This set is the reps-in-reserve check: as many good reps as possible."""
+    typed: Load | None = None
+    """The load as typed, in the other unit, of the set whose reps left are asked."""
 
 
 @dataclass(frozen=True, slots=True)
