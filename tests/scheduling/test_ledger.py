@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, update
 
 from bot.db.engine import Database
 from bot.db.models import Schedule, User
@@ -112,5 +113,22 @@ async def test_two_workers_claiming_at_once_share_the_work_without_overlap(db: D
     first, second = await asyncio.gather(worker("a"), worker("b"))
     ids = [c.user_id for c in first + second]
     assert sorted(ids) == users
-    if not db.is_sqlite:  # SQLite has one writer; PostgreSQL's SKIP LOCKED splits the work
-        assert first and second
+
+
+async def test_schedules_another_worker_is_claiming_are_skipped_not_waited_for(
+    db: Database,
+) -> None:
+    """While one worker's claim holds some due schedules, another claims the rest at once
+    (SKIP LOCKED), and the held ones stay for their holder."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has one writer: a second claim waits for the first to commit")
+    users = await seed_schedules(db, range(1000, 1010), now=NOW, due_at=NOW)
+    held = users[:4]
+    async with db.transaction() as holder:
+        await holder.execute(
+            select(Schedule.user_id).where(Schedule.user_id.in_(held)).with_for_update()
+        )
+        async with asyncio.timeout(5):  # a claim that waited for the lock would hang here
+            claimed = await claim_due(db, NOW, "b")
+    assert sorted(c.user_id for c in claimed.deliveries) == users[4:]
+    assert sorted(c.user_id for c in (await claim_due(db, NOW, "a")).deliveries) == held
