@@ -201,7 +201,13 @@ _NEW_WORKOUT = (
         started_at=bindparam("started_at"),
         awaiting=bindparam("awaiting"),
     )
-    .returning(Workout.id)
+    .returning(Workout)
+)
+# Rows come back in any order (they are sorted by position after): asking for the order
+# of the parameters made SQLite insert row by row. NULLs rendered, so that rows with and
+# without a load for today go in one statement.
+_NEW_EXERCISES = (
+    insert(WorkoutExercise).returning(WorkoutExercise).execution_options(render_nulls=True)
 )
 
 
@@ -211,21 +217,19 @@ async def create_workout(
     started_at: dt.datetime,
     awaiting: str,
     exercises: Sequence[dict[str, Any]],
-) -> None:
-    """Insert a workout and its exercises (column values by name) in two statements.
+) -> tuple[Workout, list[WorkoutExercise]]:
+    """Insert a workout and its exercises (column values by name, in order) in two
+    statements; the new rows come back as entities, as `lifter_state` would load them.
 
-    Through the ORM it took one INSERT per exercise and an UPDATE; starting a workout is
-    the busiest moment of a crowded hour (benchmarks/thousand_lifters). Load the new
-    workout with `lifter_state`.
+    Through the ORM's unit of work it took one INSERT per exercise and an UPDATE, and
+    reading the new workout back one more query; starting a workout is the busiest
+    moment of a crowded hour (benchmarks/thousand_lifters).
     """
-    connection = await session.connection()
-    created = await connection.execute(
-        _NEW_WORKOUT, {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
-    )
-    workout_id = created.scalar_one()
-    await connection.execute(
-        insert(WorkoutExercise), [{**exercise, "workout_id": workout_id} for exercise in exercises]
-    )
+    values = {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
+    workout = (await session.scalars(_NEW_WORKOUT, values)).one()
+    rows = [{**exercise, "workout_id": workout.id} for exercise in exercises]
+    created = (await session.scalars(_NEW_EXERCISES, rows)).all()
+    return workout, sorted(created, key=lambda row: row.position)
 
 
 _NEW_SETS = insert(WorkoutSet)

@@ -208,6 +208,7 @@ class _Loaded:
     workout: Workout | None = None
     rows: Sequence[WorkoutExercise] = ()
     state: ws.WorkoutState | None = None
+    new: bool = False  # created by this update: no plan changes or loads stored yet
 
     @property
     def unit(self) -> Unit:
@@ -272,10 +273,10 @@ class WorkoutService:
     async def _load(self, session: AsyncSession, lifter: Lifter) -> _Loaded:
         found = await repo.lifter_state(session, lifter.user_id)
         if found is None:  # first contact: nobody new has a workout
-            user, settings, _ = await create_user(
+            user, settings, created = await create_user(
                 session, lifter.user_id, lifter.first_name, self.clock.now()
             )
-            return _Loaded(session, user, settings)
+            return _Loaded(session, user, settings, new=created)
         refresh_name(found.user, lifter.first_name)
         loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
@@ -533,8 +534,10 @@ class WorkoutService:
         """Today's workout rows from the plan and stored loads; the loads eased after a
         layoff, said once at the start."""
         session = loaded.session
-        plan = user_plan(await repo.plan_overrides(session, user_id))
-        loads = await repo.loads(session, user_id)
+        plan, loads = DEFAULT_PLAN, {}
+        if not loaded.new:
+            plan = user_plan(await repo.plan_overrides(session, user_id))
+            loads = await repo.loads(session, user_id)
         today = {
             slot.exercise_key: today_load(load, slot.rep_range, loaded.settings, now)
             for slot in plan
@@ -550,10 +553,9 @@ class WorkoutService:
             for position, slot in enumerate(plan)
         ]
         awaiting = "reps" if exercises[0]["target_weight"] is not None else "start_weight"
-        await repo.create_workout(session, user_id, now, awaiting, exercises)
-        found = await repo.lifter_state(session, user_id)
-        assert found is not None and found.workout is not None
-        loaded.workout, loaded.rows = found.workout, found.exercises
+        loaded.workout, loaded.rows = await repo.create_workout(
+            session, user_id, now, awaiting, exercises
+        )
         eased = [
             ws.Eased(key, ws.Load(load.weight, loaded.unit), load.eased)
             for key, load in today.items()
