@@ -52,16 +52,24 @@ async def create_user(
 
     It inserts "or ignore": two first messages of a new lifter handled at once (two
     workers, or a processor without per-chat order) must not fail on the primary key;
-    the bool says whether this call created them.
+    the bool says whether this call created them. The new rows come back from the
+    INSERTs; only after losing that race are they read.
     """
     row = {"id": user_id, "first_name": clean_name(first_name), "created_at": now}
-    result = await session.execute(insert(session, User).values(row).on_conflict_do_nothing())
-    await session.execute(
-        insert(session, UserSettings).values(user_id=user_id).on_conflict_do_nothing()
+    new_user = insert(session, User).values(row).on_conflict_do_nothing().returning(User)
+    user = (await session.scalars(new_user)).one_or_none()
+    new_settings = (
+        insert(session, UserSettings)
+        .values(user_id=user_id)
+        .on_conflict_do_nothing()
+        .returning(UserSettings)
     )
-    user, settings = (await session.execute(_user_and_settings(user_id))).one()
+    settings = (await session.scalars(new_settings)).one_or_none()
+    created = user is not None
+    if user is None or settings is None:
+        user, settings = (await session.execute(_user_and_settings(user_id))).one()
     refresh_name(user, first_name)
-    return user, settings, bool(result.rowcount)  # type: ignore[attr-defined]
+    return user, settings, created
 
 
 async def get_settings(session: AsyncSession, user_id: int) -> UserSettings | None:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Executable, and_, bindparam, delete, func, insert, select
+from sqlalchemy import Executable, String, and_, bindparam, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.coach.calibration import Check
 from bot.coach.records import LoggedSet
@@ -92,8 +93,38 @@ _SET_COLUMNS = (
     WorkoutSet.rir,
     WorkoutSet.warmup,
 )
+# Read with the lifter's state, each once per query (neither refers to a joined row):
+# their reps-in-reserve checks as "reps:predicted:amrap;..." (the bias needs no order), and
+# when their first workout started (the first check is due four weeks on). Folded in, they
+# cost no round trip of their own on every message of a workout.
+_CHECK = (
+    cast(RirCheck.reps, String)
+    + ":"
+    + cast(RirCheck.predicted_rir, String)
+    + ":"
+    + cast(RirCheck.amrap_reps, String)
+)
+_CHECKS = (
+    select(func.aggregate_strings(_CHECK, ";"))
+    .where(RirCheck.user_id == bindparam("user_id"))
+    .scalar_subquery()
+)
+_any_workout = aliased(Workout)
+_FIRST_STARTED = (
+    select(func.min(_any_workout.started_at))
+    .where(_any_workout.user_id == bindparam("user_id"))
+    .scalar_subquery()
+)
 _LIFTER_STATE = (
-    select(User, UserSettings, Workout, WorkoutExercise, RestTimer.user_id.is_not(None))
+    select(
+        User,
+        UserSettings,
+        Workout,
+        WorkoutExercise,
+        RestTimer.user_id.is_not(None),
+        _CHECKS,
+        _FIRST_STARTED,
+    )
     .join(UserSettings, UserSettings.user_id == User.id)
     .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
@@ -104,13 +135,14 @@ _LIFTER_STATE = (
     .order_by(WorkoutExercise.position, WorkoutSet.id)
     .with_for_update(of=UserSettings)
 )
-_FIRST_SET_COLUMN = 5
+_FIRST_SET_COLUMN = 7
 
 
 @dataclass(slots=True)
 class LifterState:
     """A lifter as a workout step needs them: who, their settings, the workout in progress
-    with its exercises and sets (in the order lifted), and whether a rest timer runs."""
+    with its exercises and sets (in the order lifted), whether a rest timer runs, their
+    reps-in-reserve checks and when their first workout started."""
 
     user: User
     settings: UserSettings
@@ -118,11 +150,13 @@ class LifterState:
     exercises: list[WorkoutExercise] = field(default_factory=list)
     sets: list[WorkoutSetRow] = field(default_factory=list)
     resting: bool = False
+    checks: list[Check] = field(default_factory=list)
+    first_workout_at: dt.datetime | None = None
 
 
 async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
-    """The lifter, settings, active workout, its exercises and sets in one query; None if
-    unknown.
+    """The lifter, settings, active workout, its exercises and sets, checks and first
+    workout's start in one query; None if unknown.
 
     Every message of a workout starts here, so it is one round trip: one row per set (or
     per exercise without sets), which cost less than a second query for the sets. On
@@ -133,7 +167,7 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _, resting = rows[0][:_FIRST_SET_COLUMN]
+    user, settings, workout, _, resting, checks, first = rows[0][:_FIRST_SET_COLUMN]
     exercises: list[WorkoutExercise] = []
     sets: list[WorkoutSetRow] = []
     for row in rows:
@@ -142,7 +176,16 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
         if row[_FIRST_SET_COLUMN] is not None:
             sets.append(WorkoutSetRow(*row[_FIRST_SET_COLUMN:]))
     sets.sort(key=lambda s: s.id)
-    return LifterState(user, settings, workout, exercises, sets, bool(resting))
+    return LifterState(
+        user, settings, workout, exercises, sets, bool(resting), _checks(checks), first
+    )
+
+
+def _checks(folded: str | None) -> list[Check]:
+    """The checks `_CHECKS` folded into one string, back as the core's `Check`s."""
+    if not folded:
+        return []
+    return [Check(*(int(n) for n in one.split(":"))) for one in folded.split(";")]
 
 
 async def has_active_workout(session: AsyncSession, user_id: int) -> bool:
@@ -158,7 +201,13 @@ _NEW_WORKOUT = (
         started_at=bindparam("started_at"),
         awaiting=bindparam("awaiting"),
     )
-    .returning(Workout.id)
+    .returning(Workout)
+)
+# Rows come back in any order (they are sorted by position after): asking for the order
+# of the parameters made SQLite insert row by row. NULLs rendered, so that rows with and
+# without a load for today go in one statement.
+_NEW_EXERCISES = (
+    insert(WorkoutExercise).returning(WorkoutExercise).execution_options(render_nulls=True)
 )
 
 
@@ -168,21 +217,37 @@ async def create_workout(
     started_at: dt.datetime,
     awaiting: str,
     exercises: Sequence[dict[str, Any]],
-) -> None:
-    """Insert a workout and its exercises (column values by name) in two statements.
+) -> tuple[Workout, list[WorkoutExercise]]:
+    """Insert a workout and its exercises (column values by name, in order) in two
+    statements; the new rows come back as entities, as `lifter_state` would load them.
 
-    Through the ORM it took one INSERT per exercise and an UPDATE; starting a workout is
-    the busiest moment of a crowded hour (benchmarks/thousand_lifters). Load the new
-    workout with `lifter_state`.
+    Through the ORM's unit of work it took one INSERT per exercise and an UPDATE, and
+    reading the new workout back one more query; starting a workout is the busiest
+    moment of a crowded hour (benchmarks/thousand_lifters).
     """
+    values = {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
+    workout = (await session.scalars(_NEW_WORKOUT, values)).one()
+    rows = [{**exercise, "workout_id": workout.id} for exercise in exercises]
+    created = (await session.scalars(_NEW_EXERCISES, rows)).all()
+    return workout, sorted(created, key=lambda row: row.position)
+
+
+_NEW_SETS = insert(WorkoutSet)
+_NEW_CHECK = insert(RirCheck)
+
+
+async def add_sets(session: AsyncSession, sets: Sequence[dict[str, Any]]) -> None:
+    """Store sets (column values by name) in one prebuilt Core INSERT: through the ORM,
+    each new entity cost more CPU than the statement itself."""
+    if sets:
+        connection = await session.connection()
+        await connection.execute(_NEW_SETS, list(sets))
+
+
+async def add_check(session: AsyncSession, check: dict[str, Any]) -> None:
+    """Store a reps-in-reserve check (column values by name), as `add_sets` does."""
     connection = await session.connection()
-    created = await connection.execute(
-        _NEW_WORKOUT, {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
-    )
-    workout_id = created.scalar_one()
-    await connection.execute(
-        insert(WorkoutExercise), [{**exercise, "workout_id": workout_id} for exercise in exercises]
-    )
+    await connection.execute(_NEW_CHECK, check)
 
 
 async def loads(session: AsyncSession, user_id: int) -> dict[str, ExerciseLoad]:
@@ -317,10 +382,3 @@ async def rir_checks(session: AsyncSession, user_id: int) -> list[Check]:
     query = select(RirCheck).where(RirCheck.user_id == user_id)
     rows = await session.scalars(query.order_by(RirCheck.performed_at, RirCheck.id))
     return [Check(r.reps, r.predicted_rir, r.amrap_reps) for r in rows]
-
-
-async def first_workout_at(session: AsyncSession, user_id: int) -> dt.datetime | None:
-    """When the lifter's first workout started (the first check is due four weeks on)."""
-    query = select(func.min(Workout.started_at)).where(Workout.user_id == user_id)
-    first: dt.datetime | None = await session.scalar(query)
-    return first

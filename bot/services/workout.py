@@ -40,7 +40,6 @@ from bot.db.engine import Database
 from bot.db.models import (
     ExerciseLoad,
     PlanSlot,
-    RirCheck,
     User,
     UserSettings,
     Workout,
@@ -209,6 +208,7 @@ class _Loaded:
     workout: Workout | None = None
     rows: Sequence[WorkoutExercise] = ()
     state: ws.WorkoutState | None = None
+    new: bool = False  # created by this update: no plan changes or loads stored yet
 
     @property
     def unit(self) -> Unit:
@@ -273,49 +273,49 @@ class WorkoutService:
     async def _load(self, session: AsyncSession, lifter: Lifter) -> _Loaded:
         found = await repo.lifter_state(session, lifter.user_id)
         if found is None:  # first contact: nobody new has a workout
-            user, settings, _ = await create_user(
+            user, settings, created = await create_user(
                 session, lifter.user_id, lifter.first_name, self.clock.now()
             )
-            return _Loaded(session, user, settings)
+            return _Loaded(session, user, settings, new=created)
         refresh_name(found.user, lifter.first_name)
         loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
-            loaded.state = self._state(loaded, found.sets, found.resting)
-            loaded.state = await self._with_story(loaded)
+            loaded.state = self._with_calibration(
+                loaded, self._state(loaded, found.sets, found.resting), found
+            )
         return loaded
 
-    async def _with_story(self, loaded: _Loaded) -> ws.WorkoutState:
-        """The state with the lifter's day and the current exercise's recent past: what
-        next time is decided from when this update finishes the exercise."""
+    def _with_calibration(
+        self, loaded: _Loaded, state: ws.WorkoutState, found: repo.LifterState
+    ) -> ws.WorkoutState:
+        """The state with the lifter's day, their reps-in-reserve bias, and today's check
+        exercise when a check is due or was asked for (all read with the state)."""
+        settings, zone = loaded.settings, zone_of(loaded.settings)
+        today = local_day(self.clock.now(), zone)
+        calibrate = None
+        first = found.first_workout_at
+        first_day = None if first is None else local_day(first, zone)
+        if settings.calibration_asked or calibration_due(
+            settings.last_calibration_on, today, first_day
+        ):
+            calibrate = calibration_exercise(tuple(row.exercise_key for row in loaded.rows))
+        bias = estimate_bias(found.checks).correction
+        return replace(state, today=today, rir_bias=bias, calibrate=calibrate)
+
+    async def _with_story(self, loaded: _Loaded, now: dt.datetime) -> ws.WorkoutState:
+        """The state with the current exercise's recent past: what next time is decided
+        from when an update ends the exercise."""
         state, workout = loaded.state, loaded.workout
         assert state is not None and workout is not None
-        now, zone = self.clock.now(), zone_of(loaded.settings)
         past = await repo.recent_sets_of(
             loaded.session,
             loaded.user.id,
             state.current.exercise_key,
             workout.id,
             now - _STORY,
-            zone,
+            zone_of(loaded.settings),
         )
-        today = local_day(now, zone)
-        bias = estimate_bias(await repo.rir_checks(loaded.session, loaded.user.id))
-        calibrate = await self._calibrating(loaded, today)
-        return replace(
-            state, past=tuple(past), today=today, rir_bias=bias.correction, calibrate=calibrate
-        )
-
-    async def _calibrating(self, loaded: _Loaded, today: dt.date) -> str | None:
-        """Today's reps-in-reserve check exercise, when a check is due or was asked for."""
-        settings = loaded.settings
-        if not settings.calibration_asked:
-            first_day = None
-            if settings.last_calibration_on is None:  # else the last check dates the next
-                first = await repo.first_workout_at(loaded.session, loaded.user.id)
-                first_day = None if first is None else local_day(first, zone_of(settings))
-            if not calibration_due(settings.last_calibration_on, today, first_day):
-                return None
-        return calibration_exercise(tuple(row.exercise_key for row in loaded.rows))
+        return replace(state, past=tuple(past))
 
     def _state(
         self, loaded: _Loaded, sets: Sequence[repo.WorkoutSetRow], resting: bool
@@ -364,6 +364,8 @@ class WorkoutService:
         assert loaded.workout is not None
         _assign(loaded.workout, question=None)  # anything that moves on closes a question
         now = self.clock.now()
+        if _may_end_exercise(loaded.state, event):
+            loaded.state = await self._with_story(loaded, now)
         new, effects = ws.step(loaded.state, event, now)
         _write(loaded, new, now)
         return await self._apply(loaded, lifter, new, effects, now)
@@ -381,11 +383,12 @@ class WorkoutService:
         assert workout is not None
         outcome = Outcome()
         messages: list[ws.Message] = []
+        logged: list[dict[str, Any]] = []
         update_id = lifter.update_id
         for effect in effects:
             match effect:
                 case ws.LogSet(set=done):
-                    session.add(self._set_row(lifter.user_id, workout.id, done, now, update_id))
+                    logged.append(self._set_row(lifter.user_id, workout.id, done, now, update_id))
                     update_id = None  # one update may log several sets; the first owns it
                 case ws.RemoveSet(exercise_id=exercise_id, number=number):
                     await session.execute(
@@ -403,21 +406,23 @@ class WorkoutService:
                 case ws.StoreLoads(loads=loads):
                     await repo.save_loads(session, self._load_rows(lifter.user_id, loads, now))
                 case ws.StoreCheck(exercise_key=key, check=check):
-                    session.add(
-                        RirCheck(
-                            user_id=lifter.user_id,
-                            exercise_key=key,
-                            performed_at=now,
-                            reps=check.reps,
-                            predicted_rir=check.predicted_rir,
-                            amrap_reps=check.amrap_reps,
-                        )
+                    await repo.add_check(
+                        session,
+                        {
+                            "user_id": lifter.user_id,
+                            "exercise_key": key,
+                            "performed_at": now,
+                            "reps": check.reps,
+                            "predicted_rir": check.predicted_rir,
+                            "amrap_reps": check.amrap_reps,
+                        },
                     )
                     settings = loaded.settings
                     settings.last_calibration_on = local_day(now, zone_of(settings))
                     settings.calibration_asked = False
                 case ws.Say(message=message):
                     messages.append(message)
+        await repo.add_sets(session, logged)
         facts = None
         summary = next((m for m in messages if isinstance(m, ws.Summary)), None)
         if summary is not None and summary.sets:
@@ -428,21 +433,21 @@ class WorkoutService:
     @staticmethod
     def _set_row(
         user_id: int, workout_id: int, done: ws.DoneSet, now: dt.datetime, update_id: int | None
-    ) -> WorkoutSet:
-        return WorkoutSet(
-            user_id=user_id,
-            workout_id=workout_id,
-            workout_exercise_id=done.exercise_id,
-            exercise_key=done.exercise_key,
-            set_number=done.number,
-            weight=done.weight,
-            unit=done.unit.value,
-            reps=done.reps,
-            rir=done.rir,
-            warmup=done.warmup,
-            performed_at=now,
-            update_id=update_id,
-            fingerprint=set_fingerprint(
+    ) -> dict[str, Any]:
+        return {
+            "user_id": user_id,
+            "workout_id": workout_id,
+            "workout_exercise_id": done.exercise_id,
+            "exercise_key": done.exercise_key,
+            "set_number": done.number,
+            "weight": done.weight,
+            "unit": done.unit.value,
+            "reps": done.reps,
+            "rir": done.rir,
+            "warmup": done.warmup,
+            "performed_at": now,
+            "update_id": update_id,
+            "fingerprint": set_fingerprint(
                 now,
                 done.exercise_key,
                 done.number,
@@ -451,7 +456,7 @@ class WorkoutService:
                 done.reps,
                 warmup=done.warmup,
             ),
-        )
+        }
 
     @staticmethod
     def _load_rows(
@@ -529,8 +534,10 @@ class WorkoutService:
         """Today's workout rows from the plan and stored loads; the loads eased after a
         layoff, said once at the start."""
         session = loaded.session
-        plan = user_plan(await repo.plan_overrides(session, user_id))
-        loads = await repo.loads(session, user_id)
+        plan, loads = DEFAULT_PLAN, {}
+        if not loaded.new:
+            plan = user_plan(await repo.plan_overrides(session, user_id))
+            loads = await repo.loads(session, user_id)
         today = {
             slot.exercise_key: today_load(load, slot.rep_range, loaded.settings, now)
             for slot in plan
@@ -546,10 +553,9 @@ class WorkoutService:
             for position, slot in enumerate(plan)
         ]
         awaiting = "reps" if exercises[0]["target_weight"] is not None else "start_weight"
-        await repo.create_workout(session, user_id, now, awaiting, exercises)
-        found = await repo.lifter_state(session, user_id)
-        assert found is not None and found.workout is not None
-        loaded.workout, loaded.rows = found.workout, found.exercises
+        loaded.workout, loaded.rows = await repo.create_workout(
+            session, user_id, now, awaiting, exercises
+        )
         eased = [
             ws.Eased(key, ws.Load(load.weight, loaded.unit), load.eased)
             for key, load in today.items()
@@ -755,6 +761,31 @@ class WorkoutService:
             else:
                 outcome = await self._step(loaded, lifter, ws.Cancel())
         await self._done(lifter.user_id, outcome)
+
+
+def _may_end_exercise(state: ws.WorkoutState, event: ws.Event) -> bool:
+    """Whether `event` may end the current exercise, deciding its next time from its
+    recent past (read only then): a set that may be its last, a skip, or the end of the
+    workout. Anything not known to leave the exercise going counts as may."""
+    match event:
+        case ws.SetReported(sets=reported):
+            logged = len(reported)
+        case ws.RirAnswered():
+            logged = 1
+        case (
+            ws.StartWeightGiven()
+            | ws.SwapAsked()
+            | ws.Swap()
+            | ws.Undo()
+            | ws.RestOver()
+            | ws.Show()
+            | ws.WarmupsDone()
+            | ws.WarmupsSkipped()
+        ):
+            return False
+        case _:
+            return True
+    return state.working_number - 1 + logged >= state.current.sets
 
 
 def _howto_query(read: IntentRead) -> str:
