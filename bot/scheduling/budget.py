@@ -34,7 +34,7 @@ from bot.db.engine import Database
 
 log = logging.getLogger(__name__)
 
-SPAN = 10  # windows over which a reply rate falls back
+SPAN = 30  # windows over which a reply rate falls back: a lull keeps its room
 FLOOR_SHARE = 0.1  # of the limit, reminders always keep
 LOOKS_PER_WINDOW = 2  # inbox counts per window while a fan-out runs
 
@@ -54,8 +54,10 @@ class Recent:
         self._span: deque[float] = deque()
 
     def add(self, at: float) -> None:
+        """One more at `at` (what is older than `SPAN` windows is forgotten)."""
         self._last.append(at)
         self._span.append(at)
+        _drop_before(self._span, at - SPAN * self.window)
 
     def last_window(self, now: float) -> deque[float]:
         """What happened in the last window, oldest first."""
@@ -108,17 +110,19 @@ async def watch_inbox(
     if db.is_sqlite or not leading:
         yield
         return
-    task = asyncio.create_task(_count_arrivals(db, clock, rates))
+    done = asyncio.Event()
+    task = asyncio.create_task(_count_arrivals(db, clock, rates, done))
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        done.set()  # a count under way ends first: no query is cut off mid-way
+        await task
 
 
-async def _count_arrivals(db: Database, clock: Clock, rates: Callable[[], ReplyRate]) -> None:
-    while True:
+async def _count_arrivals(
+    db: Database, clock: Clock, rates: Callable[[], ReplyRate], done: asyncio.Event
+) -> None:
+    while not done.is_set():
         reply_rate = rates()
         window = dt.timedelta(seconds=reply_rate.window)
         try:
@@ -127,4 +131,5 @@ async def _count_arrivals(db: Database, clock: Clock, rates: Callable[[], ReplyR
             log.warning("could not count the inbox's arrivals: %r", error)
         else:
             reply_rate.seen(*counted)
-        await asyncio.sleep(reply_rate.window / LOOKS_PER_WINDOW)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), reply_rate.window / LOOKS_PER_WINDOW)

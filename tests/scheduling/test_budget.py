@@ -83,8 +83,9 @@ async def test_a_reply_while_reminders_go_at_full_speed_makes_room_at_once() -> 
 async def test_once_lifters_stop_texting_reminders_go_back_to_full_speed() -> None:
     time = VirtualTime()
     run = Run(time, time.pacer())
-    await run.run(1000, every(0.25, end=3.0))
+    await run.run(60 * LIMIT, every(0.25, end=3.0))
     assert run.reminders_between(1.0, 3.0) < 2 * (LIMIT - 4)
+    assert run.reminders_between(4.0, 4.0 + 10) < 10 * (LIMIT - 1)  # a lull keeps its room
     back = 3.0 + SPAN * 1.03
     assert run.reminders_between(back, back + 10) >= 10 * LIMIT * 0.97 - 1
     assert most_in_any_window(run.reminders + run.replies) <= LIMIT
