@@ -10,7 +10,10 @@ transport tells `ReplyRate.note`, `bot.retry.RetryingRequest.on_message`); other
 workers' are estimated from the inbox, one reply per stored update (measured: 1.00),
 counted every half window while a fan-out runs (`watch_inbox`). The rate rises with
 the last window and falls over the last `SPAN`: a first reply makes room at once, and a
-lull between messages does not give it back.
+lull between messages does not give it back. The very first reply after half a minute
+of silence finds no room kept: in a window full of reminders it may be the 31st (one
+429, and that reply goes a second later). Keeping one slot free always would cost a
+fan-out nobody texts through 3 % of the limit, below its 95 % target.
 
 Reminders keep `FLOOR_SHARE` of the limit whatever replies take: a flood of lifters slows
 them to a tenth, never stops them. Replies alone over the limit are not held here:
@@ -57,6 +60,7 @@ class Recent:
         """One more at `at` (what is older than `SPAN` windows is forgotten)."""
         self._last.append(at)
         self._span.append(at)
+        _drop_before(self._last, at - self.window)
         _drop_before(self._span, at - SPAN * self.window)
 
     def last_window(self, now: float) -> deque[float]:
