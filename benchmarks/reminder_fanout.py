@@ -142,10 +142,15 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
     )
     if not args.quick:
         fraction = rate / limit
+        verdict = "met" if fraction >= TARGET_FRACTION else "MISSED"
         print(
             f"send rate {rate:.1f}/s of a limit of {limit:.0f}/s (time scale {args.scale}): "
-            f"{fraction:.1%}, target >= {TARGET_FRACTION:.0%}: "
-            f"{'met' if fraction >= TARGET_FRACTION else 'MISSED'}"
+            f"{fraction:.1%}, "
+            + (
+                "the rest was left to the replies"
+                if sent
+                else f"target >= {TARGET_FRACTION:.0%}: {verdict}"
+            )
         )
         gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         stalls = [gap for gap in gaps if gap > STALL]
