@@ -14,7 +14,8 @@ documented extension point, so every call gets it: handlers, jobs and start-up a
 One exception: calls made inside `paced()` are tried once and every failure handed back.
 Their caller spaces its sends and retries itself (`bot.scheduling.sender`), so retries
 happen in one place: a repeat from here would skip that spacing, and both repeating
-made up to 16 requests of one reminder.
+made up to 16 requests of one reminder. Every other attempt to put a message in a chat
+is told to `on_message`, so the reminders' pacer leaves it room (`bot.scheduling.budget`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ _PACED: ContextVar[bool] = ContextVar("paced", default=False)
 _LOST: ContextVar[list[str] | None] = ContextVar("lost", default=None)
 # Methods that say something to a lifter; one that fails leaves them without an answer.
 SAYING = ("send", "edit", "copy", "forward")
+# Those that put a new message in a chat: Telegram's 30 a second counts them.
+NEW_MESSAGE = ("send", "copy", "forward")
 
 
 @contextmanager
@@ -72,6 +75,12 @@ def _note_lost(endpoint: str) -> None:
     lost = _LOST.get()
     if lost is not None and endpoint.lower().startswith(SAYING):
         lost.append(endpoint)
+
+
+def new_message(method: str) -> bool:
+    """Whether this Bot API method puts a new message in a chat."""
+    method = method.lower()
+    return method.startswith(NEW_MESSAGE) and method != "sendchataction"
 
 
 def repeatable(method: str) -> bool:
@@ -108,6 +117,8 @@ class RetryingRequest(HTTPXRequest):
     def __init__(self, policy: RetryPolicy | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.policy = policy or RetryPolicy()
+        # Told before each attempt of a new message outside `paced()` (the send budget).
+        self.on_message: Callable[[], None] | None = None
 
     async def do_request(
         self,
@@ -120,9 +131,13 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the URL itself holds the token
-        attempts = 1 if _PACED.get() else self.policy.attempts
+        own_pace = _PACED.get()
+        attempts = 1 if own_pace else self.policy.attempts
+        on_message = None if own_pace or not new_message(endpoint) else self.on_message
         attempt = 1
         while True:
+            if on_message is not None:
+                on_message()
             try:
                 code, payload = await super().do_request(
                     url,

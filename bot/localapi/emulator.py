@@ -153,8 +153,7 @@ class BotApiEmulator:
         self.world.reset()
         self.faults.clear()
         self.limiter.reset()
-        self.rate_stats.sends = 0
-        self.rate_stats.rejected_429 = 0
+        self.rate_stats.clear()
         self.methods.callback_answers.clear()
         self.requests.clear()
 
@@ -397,7 +396,7 @@ class BotApiEmulator:
         return {
             "sent": self.world.sent_total,
             "sent_by_chat": {str(k): v for k, v in self.world.sent.items()},
-            "rate": self.rate_stats.as_dict(),
+            "rate": {**self.rate_stats.as_dict(), "window": self.limiter.window},
             "pending_updates": len(self.world.updates),
             "confirmed_offset": self.world.updates.confirmed_upto,
             "next_update_id": self.world.updates.next_id,

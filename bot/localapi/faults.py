@@ -145,41 +145,70 @@ class RateLimit:
 
 @dataclass
 class RateStats:
-    """Successful send* calls and those rejected by the rate limit."""
+    """Successful send* calls, those rejected by the rate limit, and the busiest window.
+
+    ``busiest`` is the most send* calls that reached the limiter within one sliding
+    window (``1 s × time_scale``, or 1 s with no limit set), refused ones included: what
+    the bot tried to send, so a bot over the limit shows even where the limiter refused
+    the excess. ``rejected_chat`` counts the 429s for one chat's limit alone.
+    """
 
     sends: int = 0
     rejected_429: int = 0
+    rejected_chat: int = 0
+    busiest: int = 0
+
+    def clear(self) -> None:
+        """Back to zero."""
+        self.sends = self.rejected_429 = self.rejected_chat = self.busiest = 0
 
     def as_dict(self) -> dict[str, int]:
         """JSON-friendly view."""
-        return {"sends": self.sends, "rejected_429": self.rejected_429}
+        return {
+            "sends": self.sends,
+            "rejected_429": self.rejected_429,
+            "rejected_chat": self.rejected_chat,
+            "busiest": self.busiest,
+        }
 
 
 class RateLimiter:
-    """Sliding-window counters, global and per chat."""
+    """Sliding-window counters, global and per chat, and every attempt's for the stats."""
 
     def __init__(self, limit: RateLimit | None, stats: RateStats) -> None:
         self.limit = limit
         self.stats = stats
         self._global: deque[float] = deque()
         self._per_chat: dict[Any, deque[float]] = {}
+        self._attempts: deque[float] = deque()
+
+    @property
+    def window(self) -> float:
+        """The sliding window's length: the limit's, or one second without a limit."""
+        return self.limit.window if self.limit is not None else 1.0
 
     def reset(self) -> None:
         """Forget the send history (not the stats)."""
         self._global.clear()
         self._per_chat.clear()
+        self._attempts.clear()
 
     def _prune(self, window: deque[float], now: float) -> None:
-        assert self.limit is not None
-        horizon = now - self.limit.window
+        horizon = now - self.window
         while window and window[0] <= horizon:
             window.popleft()
 
+    def _attempt(self, now: float) -> None:
+        self._prune(self._attempts, now)
+        self._attempts.append(now)
+        self.stats.busiest = max(self.stats.busiest, len(self._attempts))
+
     def check(self, chat_key: Any) -> None:
         """Raise Telegram's 429 if one more send now would exceed the limits."""
+        now = time.monotonic()
+        self._attempt(now)
         if self.limit is None:
             return
-        now = time.monotonic()
         self._prune(self._global, now)
         chat_window = self._per_chat.get(chat_key)
         if chat_window is not None:
@@ -191,6 +220,8 @@ class RateLimiter:
         over_chat = chat_window is not None and len(chat_window) >= self.limit.per_chat_per_second
         if over_global or over_chat:
             self.stats.rejected_429 += 1
+            if not over_global:
+                self.stats.rejected_chat += 1
             raise too_many_requests(self.limit.reported_retry_after)
 
     def record(self, chat_key: Any) -> None:

@@ -21,7 +21,10 @@ overlap: one that comes while a fan-out runs makes it claim once more before it 
 
 What came due while the bot was down goes out through the same wake-up, due at once,
 so the bot answers lifters while a large backlog goes out, and `stop_dispatcher` (on
-SIGTERM) can end that fan-out within a few sends instead of minutes.
+SIGTERM) can end that fan-out within a few sends instead of minutes. Those answers and
+the reminders share one send budget (`bot.scheduling.budget`): every process's
+transport tells its sender of each reply, and the fan-out leader counts the other
+workers' in the inbox while it sends.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from telegram.ext import Application
 
 from bot.context import CoachContext, services_of
 from bot.db.models import Schedule
+from bot.retry import RetryingRequest
 from bot.scheduling import delivery, jobs, reminders
+from bot.scheduling.budget import watch_inbox
 from bot.scheduling.leader import fanout_lead
 from bot.scheduling.reminders import LATE_LIMIT
 from bot.scheduling.sender import Sender
@@ -155,8 +160,11 @@ async def _on_job(context: CoachContext) -> None:
 
 async def start_dispatcher(app: Application) -> None:
     """At start-up: wake up at once for what came due while we were down (the wake-up
-    then sets itself at the next instant), and start the sweep."""
+    then sets itself at the next instant), and start the sweep. From now on the
+    transport tells the sender of every reply, so reminders leave them room."""
     _stopping(app).clear()
+    if isinstance(app.bot.request, RetryingRequest):
+        app.bot.request.on_message = sender_of(app).note_reply
     if app.job_queue is None:
         await _fire_and_rearm(app)
         return
@@ -209,7 +217,10 @@ async def fire_reminders(app: Application) -> int:
 
     total = 0
     try:
-        async with fanout_lead(svc.db) as leading:
+        async with (
+            fanout_lead(svc.db) as leading,
+            watch_inbox(svc.db, svc.clock, lambda: sender_of(app).pacer.replies, leading),
+        ):
             if not leading:  # another worker fans out: one send budget for all
                 log.debug("another worker is sending reminders; leaving them to it")
                 return 0

@@ -2,7 +2,9 @@
 
 Telegram allows about 30 messages per second overall and 1 per second to one chat, and
 counts them in sliding windows. The `Pacer` spaces sends evenly (a burst of 30 followed
-by a steady refill would still exceed a sliding window), a little under the limits.
+by a steady refill would still exceed a sliding window), a little under the limits, and
+leaves room for lifters' replies, which share the 30 and are never held
+(`bot.scheduling.budget`).
 
 Each attempt takes a slot of its own, retries included, and retries happen here only:
 the transport (`bot.retry`) tries these sends once (`paced`) and hands every failure
@@ -22,7 +24,7 @@ import math
 import time
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -31,6 +33,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.messaging import send
 from bot.replies import Reply
 from bot.retry import NOT_SENT, RetryPolicy, paced
+from bot.scheduling.budget import FLOOR_SHARE, ReplyRate, room
 from bot.scheduling.reminders import Status
 
 log = logging.getLogger(__name__)
@@ -53,8 +56,12 @@ class Pacer:
     counts is when a message actually leaves: a slot taken late (the event loop was
     busy) must not let the next ones bunch up, so at most `per_second` may leave in any
     window, counting those Telegram refused: a 429 may mean its window is fuller than
-    ours. `time_scale` shrinks every interval alike (tests against a scaled emulator);
-    `clock` and `sleep` let tests run the pacer in virtual time.
+    ours. Replies take their share first (`bot.scheduling.budget`): the slots are spaced
+    for what `replies` leaves, and none is used while the window, the replies this
+    process sent and those other workers are thought to send counted, is full, unless
+    reminders had less than their floor in it. `time_scale` shrinks every interval
+    alike (tests against a scaled emulator); `clock` and `sleep` let tests run the pacer
+    in virtual time.
     """
 
     def __init__(
@@ -68,18 +75,23 @@ class Pacer:
     ) -> None:
         self.window = time_scale * (1 + MARGIN)
         self.per_window = max(1, int(per_second))
-        self.interval = self.window / per_second
+        self.floor = max(1, round(FLOOR_SHARE * self.per_window))  # reminders' least share
         self.chat_interval = self.window / per_chat_per_second
         self.clock, self.sleep = clock, sleep
+        self.replies = ReplyRate(self.window, clock)
         self._next = 0.0  # the next free slot
         self._held_until = 0.0  # Telegram asked every send to wait until then
         self._left: deque[float] = deque()  # when the messages of the last window left
         self._chat_free: dict[int, float] = {}  # when a chat may get its next message
 
+    def share(self, now: float) -> int:
+        """How many scheduled messages a window may hold now, room kept for replies."""
+        return max(self.floor, self.per_window - room(self.replies.expected(now)))
+
     def reserve(self, chat_id: int, now: float) -> float:
         """Book the earliest slot free both overall and in the chat; when it starts."""
         start = max(now, self._next, self._chat_free.get(chat_id, 0.0))
-        self._next = start + self.interval
+        self._next = start + self.window / self.share(now)
         self._keep_chat_free(chat_id, start, now)
         return start
 
@@ -105,11 +117,20 @@ class Pacer:
             self._chat_free[chat_id] = max(self._chat_free.get(chat_id, 0.0), until)
 
     def _free_at(self, now: float) -> float:
-        """When one more message may leave without `per_second` in one window."""
-        while self._left and self._left[0] <= now - self.window:
-            self._left.popleft()
-        over = len(self._left) - self.per_window
-        return max(self._held_until, self._left[over] + self.window if over >= 0 else 0.0)
+        """When one more message may leave: under its share of a window, and with the
+        window not full counting replies (or below the floor)."""
+        left = self._left
+        while left and left[0] <= now - self.window:
+            left.popleft()
+        everything = sorted((*left, *self.replies.sent.last_window(now)))
+        full = self.per_window - self.replies.elsewhere(now)
+        by_share = self._room_at(left, self.share(now))
+        by_all = self._room_at(everything, full) if full > 0 else math.inf
+        return max(self._held_until, by_share, min(by_all, self._room_at(left, self.floor)))
+
+    def _room_at(self, sent: Sequence[float], most: int) -> float:
+        """When fewer than `most` of these sends are left in the window."""
+        return sent[-most] + self.window if len(sent) >= most else 0.0
 
     def _keep_chat_free(self, chat_id: int, sent_at: float, now: float) -> None:
         if len(self._chat_free) >= _FORGET_CHATS_AT:
@@ -143,6 +164,10 @@ class Sender:
         self.backoff = backoff  # seconds after the first failure, doubled each time
         self._floods_in_a_row = 0  # 429s with no other answer in between
         self._flood_seen_at = -math.inf  # when the last 429 came back
+
+    def note_reply(self) -> None:
+        """A message not sent here (a reply) leaves now: it counts against the budget."""
+        self.pacer.replies.note()
 
     async def send(self, chat_id: int, reply: Reply) -> tuple[Status, int]:
         """Send `reply`; how it went and how many attempts it took."""

@@ -172,3 +172,25 @@ async def test_a_flood_wait_too_long_to_sit_out_fails_the_message(
     assert await sender.send(CHAT, Reply("hi")) == (Status.FAILED, 1)
     assert pacer.holds == []
     assert emulator.sent_count(CHAT) == 0
+
+
+async def test_the_transport_tells_the_budget_of_each_reply_and_not_of_reminders(
+    emulator: BotApiEmulator,
+) -> None:
+    """What the coach answers lifters counts against the reminders' budget, each attempt
+    (a repeat after a 429 is another message); a reminder is counted by its own pacer,
+    and a call that puts no message in a chat not at all."""
+    emulator.world.ensure_chat(CHAT, "private", emulator.world.ensure_user(CHAT))
+    bot = Bot(TEST_TOKEN, base_url=emulator.base_url, request=RetryingRequest(read_timeout=0.3))
+    sender, noted = Sender(bot), list[int]()
+    assert isinstance(bot.request, RetryingRequest)
+    bot.request.on_message = lambda: noted.append(CHAT)
+    async with bot:
+        await bot.send_message(CHAT, "Logged set 1")
+        emulator.add_fault(Fault(method="sendMessage", kind="429", count=1, retry_after=1))
+        await bot.send_message(CHAT, "Logged set 2")
+        await bot.get_me()
+        await bot.send_chat_action(CHAT, "typing")
+        assert await sender.send(CHAT, Reply("Upper back today")) == (Status.SENT, 1)
+    assert len(noted) == 3
+    assert emulator.sent_count() == 3
