@@ -87,10 +87,7 @@ def build_application(
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
         .token(settings.bot_token.get_secret_value())
-        .concurrent_updates(
-            # `again` handles an update once more when its batch's commit failed
-            PerChatOrderedProcessor(on_done=inbox.done, again=lambda u: app.process_update(u))
-        )
+        .concurrent_updates(PerChatOrderedProcessor(on_done=inbox.done))
         .request(RetryingRequest(read_timeout=settings.bot_api_timeout))
         .get_updates_request(
             RetryingRequest(connection_pool_size=1, read_timeout=settings.bot_api_timeout)

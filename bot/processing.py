@@ -10,11 +10,6 @@ left to SQLite's busy handler, eight at once cost 35% more); PTB's own
 processors stored sets out of order, and at 256 on PostgreSQL lost some. So: a small
 bound, and a lifter's messages handled in the order sent ("225x6" then "2"): updates
 of one chat are chained one after the other while other chats run alongside.
-
-The updates running at the same time are handled in one database transaction (group
-commit, `bot.db.batch`): an update joins the open batch when it starts, and is done
-only once its batch has committed, so a chat's next update always lands in a later
-batch. If the commit fails, each of its updates is handled again alone.
 """
 
 from __future__ import annotations
@@ -27,7 +22,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.db.batch import Abandoned, Batch, membership
 from bot.retry import watching_sends
 
 DEFAULT_CONCURRENCY = 8
@@ -43,19 +37,15 @@ def _chat_key(update: object) -> int | None:
 class PerChatOrderedProcessor(BaseUpdateProcessor):
     """Bounded concurrency with a per-chat FIFO; tells waiters and `on_done` (the inbox,
     `bot.pipeline.inbox.Inbox.done`) when an update is done, and whether its answers
-    all reached Telegram. Given `again` (the Application's `process_update`, to handle
-    an update once more), updates are handled in batches of one transaction."""
+    all reached Telegram."""
 
     def __init__(
         self,
         max_concurrent_updates: int = DEFAULT_CONCURRENCY,
         on_done: Callable[[int, bool], None] | None = None,
-        again: Callable[[object], Awaitable[Any]] | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self.on_done = on_done
-        self.again = again
-        self._batch: Batch | None = None
         self._tails: dict[int, asyncio.Future[None]] = {}
         self._done: set[int] = set()
         self._done_order: deque[int] = deque()
@@ -76,7 +66,8 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            lost = await self._handle(update, coroutine)
+            with watching_sends() as lost:
+                await coroutine
         finally:
             mine.set_result(None)
             if self._tails.get(key) is mine:
@@ -85,28 +76,6 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             if not self._queued[key]:
                 del self._queued[key]
             self._mark_done(update, answered=not lost)
-
-    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> list[str]:
-        """Handle an update in the open batch, and again alone if the batch's commit
-        failed; the methods that said something and failed for good."""
-        if self.again is None:
-            with watching_sends() as lost:
-                await coroutine
-            return lost
-        batch = self._batch
-        if batch is None or not batch.open:
-            batch = self._batch = Batch()
-        with watching_sends() as lost:
-            try:
-                with membership(batch.join()):
-                    await coroutine
-            except Abandoned:
-                pass  # its calls did not go out; it is handled again below
-            if await batch.committed():
-                return lost
-        with watching_sends() as lost:
-            await self.again(update)
-        return lost
 
     def backlog(self, chat_id: int) -> int:
         """This chat's updates received and not yet fully handled, the current one included.

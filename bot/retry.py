@@ -11,8 +11,6 @@ way, and the rest timer still brings the next target.
 
 The policy sits in the transport, `HTTPXRequest.do_request`, python-telegram-bot's
 documented extension point, so every call gets it: handlers, jobs and start-up alike.
-Calls of an update handled in a batch wait here until the batch has committed
-(`bot.db.batch`): nothing is said of what is not stored yet.
 One exception: calls made inside `paced()` are tried once and every failure handed back.
 Their caller spaces its sends and retries itself (`bot.scheduling.sender`), so retries
 happen in one place: a repeat from here would skip that spacing, and both repeating
@@ -33,8 +31,6 @@ from typing import Any
 import httpx
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest, RequestData
-
-from bot.db import batch
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +120,6 @@ class RetryingRequest(HTTPXRequest):
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]  # the method name; the URL itself holds the token
-        await batch.gate()  # an update handled in a batch speaks after the batch commits
         attempts = 1 if _PACED.get() else self.policy.attempts
         attempt = 1
         while True:

@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.db import batch, sqlite_driver
+from bot.db import sqlite_driver
 
 DEFAULT_TIMEOUT_S = 5.0
 POSTGRES_SERVER_LIMITS = {
@@ -132,21 +132,8 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit on success, roll back on any exception; repositories never commit.
 
-        Inside an update handled in a batch (`bot.db.batch`) this is a savepoint of the
-        batch's transaction instead, committed with the batch's other updates.
         Transactions never nest: on SQLite a nested one would wait for its own turn.
         """
-        member = batch.current()
-        if member is not None and member.batch.joins(self):
-            async with member.batch.savepoint(self, member) as session:
-                yield session
-            return
-        async with self.begin() as session:
-            yield session
-
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[AsyncSession]:
-        """A transaction of its own, whether or not in a batch (a batch commits in one)."""
         async with self._turn(), self.sessions.begin() as session:
             yield session
 

@@ -26,10 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-# Savepoints inside a transaction that holds the write lock (every one here starts with
-# BEGIN IMMEDIATE) neither wait nor write: a group commit's two per update
-# (`bot.db.batch`) are run without a hop.
-_IN_PLACE = ("SAVEPOINT ", "RELEASE SAVEPOINT ")
 
 
 class Cursor:
@@ -55,10 +51,7 @@ class Cursor:
         self._rows = self._cursor.fetchall() if self._cursor.description else []
 
     async def execute(self, operation: str, parameters: Sequence[Any] | None = None) -> Cursor:
-        if operation.startswith(_IN_PLACE) and self._connection._conn.in_transaction:
-            self._run(operation, parameters)  # inside BEGIN IMMEDIATE: no lock, no disk
-        else:
-            await self._connection._call(self._run, operation, parameters)
+        await self._connection._call(self._run, operation, parameters)
         return self
 
     async def executemany(self, operation: str, parameters: Iterable[Sequence[Any]]) -> Cursor:
