@@ -175,9 +175,12 @@ async def bot(
     database_url: str | None = None,
     *,
     wait: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Child]:
-    """Start a bot against `api` and yield once it is polling for updates (or at once)."""
-    child = await _spawn(name, command, workdir, bot_env(api.bot_api_url, database_url))
+    """Start a bot against `api` (`env` added to its environment) and yield once it is
+    polling for updates (or at once)."""
+    environment = {**bot_env(api.bot_api_url, database_url), **(env or {})}
+    child = await _spawn(name, command, workdir, environment)
     try:
         if wait:
             child.polling_at = await api.wait_for_polling(child)
