@@ -12,11 +12,14 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import aiohttp
 
 from benchmarks.client import EmulatorClient
 
@@ -156,6 +159,38 @@ async def emulator(workdir: Path, name: str = "emulator") -> AsyncIterator[Emula
             yield client
     finally:
         await child.stop()
+
+
+async def wait_healthy(child: Child, port: int, timeout: float = START_TIMEOUT) -> None:  # noqa: ASYNC109
+    """Wait until a webhook worker answers `GET /healthz` on `port`."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            child.check_alive()
+            with contextlib.suppress(aiohttp.ClientError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                    if answer.status == 200:
+                        return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"{child.name} did not answer /healthz within {timeout} s")
+
+
+def webhook_env(url: str, port: int, secret: str = "benchmark-webhook-secret") -> dict[str, str]:
+    """What `coach run --webhook` needs besides `bot_env`: Telegram posts to `url` (a
+    load balancer's, or the worker's own), the worker listens on `port`."""
+    return {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "PORT": str(port),
+    }
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def bot_env(api_url: str, database_url: str | None = None) -> dict[str, str]:

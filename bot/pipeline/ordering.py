@@ -57,6 +57,7 @@ _HOLD = text(f"SELECT u, pg_advisory_lock(:kind, {_KEY.format(id='u')}) IS NOT N
 _TRY_HOLD = text(f"SELECT u, pg_try_advisory_lock(:kind, {_KEY.format(id='u')}) {_EACH}")
 _RELEASE = text(f"SELECT pg_advisory_unlock(:kind, {_KEY.format(id='u')}) {_EACH}")
 _RELEASE_ALL = text("SELECT pg_advisory_unlock_all()")
+_NOTHING = text("SELECT 1")
 _SLICE = text(f"SET LOCAL lock_timeout = '{WAIT_SLICE}'")
 _WAIT = text(f"SELECT pg_advisory_xact_lock(:kind, {_KEY.format(id='CAST(:update AS bigint)')})")
 # The chat's update before this one and where it is. The transaction-level locks are
@@ -79,6 +80,52 @@ _PREVIOUS = text(
 Handle = Callable[[Update], Awaitable[None]]
 
 
+class _Line:
+    """A connection of our own in autocommit, one statement at a time, opened again
+    after a failure (`reopened` runs then: the locks held went with the old one)."""
+
+    def __init__(
+        self, db: Database, reopened: Callable[[AsyncConnection], Awaitable[None]] | None = None
+    ) -> None:
+        self.db = db
+        self.reopened = reopened
+        self._connection: AsyncConnection | None = None
+        self._broken = False
+        self._turn = asyncio.Lock()
+
+    async def say(self, statement: TextClause, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        async with self._turn:
+            if self._connection is None:
+                connection = await self.db.engine.connect()
+                self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                if self._broken and self.reopened is not None:
+                    await self.reopened(self._connection)
+            try:
+                result = await self._connection.execute(statement, params)
+            except Exception:
+                connection, self._connection = self._connection, None
+                self._broken = True
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
+                raise
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    async def close(self) -> None:
+        """Let go of every session lock and give the connection back."""
+        async with self._turn:
+            connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:  # the connection goes back to the pool, where the locks would outlive us
+            await connection.execute(_RELEASE_ALL)
+        except Exception as error:
+            log.info("update locks not released (%r); the connection is discarded", error)
+            await connection.invalidate()
+        finally:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
 class ChatOrder:
     """The gate before each update of a webhook worker on PostgreSQL (inactive otherwise)."""
 
@@ -89,8 +136,11 @@ class ChatOrder:
         self.workers = workers
         self._adopt = adopt
         self._handle: Handle | None = None
-        self._connection: AsyncConnection | None = None
-        self._talking = asyncio.Lock()  # one statement at a time on the connection
+        # The locks of the updates in hand on one connection; looking at previous
+        # updates on another, so that storing (waited for by Telegram) never queues
+        # behind the handlers' looks.
+        self._locks = _Line(db, self._hold_again)
+        self._looks = _Line(db)
         self._held: set[int] = set()
         self._releasing: list[int] = []
         self._releaser: asyncio.Task[None] | None = None
@@ -108,27 +158,13 @@ class ChatOrder:
             self._handle = handle
 
     async def open(self) -> None:
-        """Open the connection the locks are held on (at start, before adopting)."""
-        if not self.active or self._connection is not None:
-            return
-        connection = await self.db.engine.connect()
-        self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        if self._held:  # the last connection broke, and its locks went with it
-            await self._connection.execute(_HOLD, {"kind": UPDATE_LOCKS, "ids": list(self._held)})
+        """Connect now (at start, before adopting), so a bad database shows at once."""
+        if self.active:
+            await self._locks.say(_NOTHING, {})
 
-    async def _say(self, statement: TextClause, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        async with self._talking:
-            if self._connection is None:
-                await self.open()
-            assert self._connection is not None
-            try:
-                result = await self._connection.execute(statement, params)
-            except Exception:
-                connection, self._connection = self._connection, None
-                with contextlib.suppress(Exception):
-                    await connection.invalidate()
-                raise
-            return [tuple(row) for row in result] if result.returns_rows else []
+    async def _hold_again(self, connection: AsyncConnection) -> None:
+        if self._held:
+            await connection.execute(_HOLD, {"kind": UPDATE_LOCKS, "ids": sorted(self._held)})
 
     async def hold(self, update_ids: Sequence[int], *, adopting: bool = False) -> set[int]:
         """Mark these updates in hand, before they are stored (or adopted); the ids newly
@@ -139,7 +175,7 @@ class ChatOrder:
         if not self.active or not new:
             return set()
         statement = _HOLD if adopting else _TRY_HOLD
-        rows = await self._say(statement, {"kind": UPDATE_LOCKS, "ids": sorted(new)})
+        rows = await self._locks.say(statement, {"kind": UPDATE_LOCKS, "ids": sorted(new)})
         held = {int(u) for u, taken in rows if taken}
         self._held |= held
         return held
@@ -157,7 +193,7 @@ class ChatOrder:
         while self._releasing:  # those released while a statement runs go in the next
             ids, self._releasing = self._releasing, []
             try:
-                await self._say(_RELEASE, {"kind": UPDATE_LOCKS, "ids": ids})
+                await self._locks.say(_RELEASE, {"kind": UPDATE_LOCKS, "ids": ids})
             except Exception as error:  # the connection is gone, and its locks with it
                 log.warning("could not release %d updates: %r", len(ids), error)
 
@@ -194,7 +230,7 @@ class ChatOrder:
         }
         while True:
             await self._handle_adopted(chat, update_id)
-            rows = await self._say(_PREVIOUS, params)
+            rows = await self._looks.say(_PREVIOUS, params)
             if not rows or rows[0][1] == "handled":
                 return
             previous, state = rows[0]
@@ -236,14 +272,5 @@ class ChatOrder:
         """Let go of every update lock (the process is stopping)."""
         if self._releaser is not None:
             await self._releaser
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:  # the connection goes back to the pool, where the locks would outlive us
-            await connection.execute(_RELEASE_ALL)
-        except Exception as error:
-            log.info("update locks not released (%r); the connection is discarded", error)
-            await connection.invalidate()
-        finally:
-            with contextlib.suppress(Exception):
-                await connection.close()
+        await self._looks.close()
+        await self._locks.close()

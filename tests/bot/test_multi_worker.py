@@ -24,7 +24,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select, text
 
@@ -37,7 +36,6 @@ from benchmarks.proxy import RoundRobin
 from bot.db.models import InboxUpdate, WorkoutSet
 from bot.pipeline.workers import WORKER_LOCKS
 from bot.scheduling.leader import FANOUT_LOCK
-from tests.hardening.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +44,6 @@ LIFTERS = int(os.environ.get("COACH_MULTI_LIFTERS", "24"))
 WORKERS = 3
 PER_SECOND = 30  # Telegram's limit for a bot, all chats together
 FIRST_LIFTER = 1_000_000  # above the reminded lifters' ids (benchmarks.lifting.users)
-SECRET = "multi-worker-secret"
 # Set to True once the shared send budget (branch `budget`) is merged; until then the
 # last assertion, the only one that needs it, marks the test xfail instead of failing.
 BUDGET_SHARED = False
@@ -182,19 +179,6 @@ async def live_workers(database: BenchDatabase) -> set[int]:
         await db.dispose()
 
 
-async def healthy(port: int, worker: processes.Child) -> None:
-    """Wait until a worker answers /healthz."""
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            worker.check_alive()
-            with contextlib.suppress(aiohttp.ClientError):
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as answer:
-                    if answer.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"{worker.name} did not start")
-
-
 def busiest_second(times: list[float]) -> int:
     """The most messages that arrived within any one second."""
     times = sorted(times)
@@ -209,12 +193,12 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
     pace = random.Random(f"multi-{REMINDERS}-{LIFTERS}")
     reminded = users(REMINDERS)
     lifters = [FIRST_LIFTER + i for i in range(LIFTERS)]
-    ports = [free_port() for _ in range(WORKERS)]
+    ports = [processes.free_port() for _ in range(WORKERS)]
     balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
     async with (
         processes.emulator(tmp_path) as api,
         fresh_database("postgres", tmp_path, "multi") as database,
-        balancer.serving(free_port()) as proxy,
+        balancer.serving(processes.free_port()) as proxy,
         contextlib.AsyncExitStack() as stack,
     ):
         await database.migrate()
@@ -222,13 +206,7 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
         await api.introduce(reminded, processes.TOKEN)
         workers = []
         for number, port in enumerate(ports):
-            env = {
-                "WEBHOOK_URL": f"{proxy}/telegram",
-                "WEBHOOK_SECRET": SECRET,
-                "WEBHOOK_LISTEN": "127.0.0.1",
-                "PORT": str(port),
-                "LOG_LEVEL": "WARNING",
-            }
+            env = {**processes.webhook_env(f"{proxy}/telegram", port), "LOG_LEVEL": "WARNING"}
             command = (*processes.COACH, "--webhook")
             workers.append(
                 await stack.enter_async_context(
@@ -237,7 +215,9 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
                     )
                 )
             )
-        await asyncio.gather(*(healthy(port, w) for port, w in zip(ports, workers, strict=True)))
+        await asyncio.gather(
+            *(processes.wait_healthy(w, port) for port, w in zip(ports, workers, strict=True))
+        )
         began = time.time()
         training = asyncio.gather(*(train(api, user, pace) for user in lifters))
         try:
