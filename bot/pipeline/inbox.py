@@ -15,6 +15,11 @@ the inbox, so a crash does not lose it either, and every `OWED_PAUSE` it goes ro
 again, as after a crash (`bot.pipeline.replay`): if it changed the lifter's state, as
 the lifter's current step; if not, as itself. Once an answer gets through, it is
 marked, so it is said once.
+
+Webhook workers on PostgreSQL also hold each update they have in hand, from before it
+is stored until it is handled, so that another worker keeps the lifter's next update
+waiting until then (`bot.pipeline.ordering`). Every `ADOPT_EVERY` each worker looks for
+workers that died and handles what they left, also when no update comes to prompt it.
 """
 
 from __future__ import annotations

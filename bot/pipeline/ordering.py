@@ -171,8 +171,10 @@ class ChatOrder:
         held. One in hand here or at another worker (delivered again) is not held twice:
         a new update's lock is always free, while an adopted one's may be tried for a
         moment by a worker looking at it, so adopting waits for it."""
+        if not self.active:
+            return set()
         new = {u for u in update_ids if u not in self._held}
-        if not self.active or not new:
+        if not new:
             return set()
         statement = _HOLD if adopting else _TRY_HOLD
         rows = await self._locks.say(statement, {"kind": UPDATE_LOCKS, "ids": sorted(new)})
