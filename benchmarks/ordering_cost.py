@@ -13,21 +13,34 @@ alternate between the two bots, figures are medians. One worker each: the gate's
 statements per update (hold the update before storing it, look at the chat's previous
 one, release it after the reply) are the same with several; what several add is
 waiting for another worker, which costs no CPU.
+
+Then the gate alone, in this process: two workers' inboxes on one database take updates
+in turn (so each update's previous one is at the other worker), store them, wait for
+their turn and are marked handled, with a handler that does nothing; CPU per update
+with the gate and without, alternating, medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import statistics
 import sys
+import time
 from pathlib import Path
+
+from telegram import Bot, Update
 
 from benchmarks import processes
 from benchmarks.cost_per_update import Contender, measure, measured_texts
-from benchmarks.databases import fresh_database
+from benchmarks.databases import BenchDatabase, fresh_database
 from benchmarks.lifting import START_WEIGHT, compare, stored_reps, users
 from benchmarks.report import Failed, environment, parser, run
+from bot.clock import Clock
+from bot.pipeline.inbox import Inbox
+
+CHATS = 49  # odd: with two workers in turn, each chat's next update goes to the other
 
 VARIANTS = (("gate", ()), ("no gate", ("--unordered",)))
 
@@ -94,6 +107,54 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
                 problems.append(f"{bot.name}: {check}")
         if problems:
             raise Failed("; ".join(problems))
+        assert bots[0].database is not None
+        await measure_alone(bots[0].database.url, args.alone, args.repetitions)
+
+
+async def _nothing(update: Update) -> None:
+    """A handler that does nothing: only the gate's own cost is left."""
+
+
+async def gate_alone(url: str, count: int, first_id: int, gated: bool) -> float:
+    """CPU ms per update of two inboxes taking `count` updates in turn."""
+    databases = [BenchDatabase("postgres", url).open() for _ in range(2)]
+    inboxes = [Inbox(db, Clock()) for db in databases]
+    bot = Bot(processes.TOKEN)
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    for inbox in inboxes:
+        if gated:
+            inbox.order.enable(_nothing)
+        await inbox.resume(bot, queue)
+    started = time.process_time()
+    for number in range(count):
+        update_id, inbox = first_id + number, inboxes[number % 2]
+        chat = {"id": number % CHATS, "type": "private"}
+        message = {"message_id": 1, "date": 0, "chat": chat, "text": "6"}
+        update = Update.de_json({"update_id": update_id, "message": message}, bot)
+        await inbox.accept([update], queue)
+        await queue.get()
+        await inbox.order.turn(update)
+        inbox.done(update_id)
+    for inbox in inboxes:
+        await inbox.close()
+    cpu = time.process_time() - started
+    for db in databases:
+        await db.dispose()
+    return cpu * 1000 / count
+
+
+async def measure_alone(url: str, count: int, repetitions: int) -> None:
+    """Print the gate's CPU per update in this process, with and without it."""
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for repetition in range(repetitions):
+        for gated in (True, False):
+            first_id = 10_000_000 * (1 + 2 * repetition + gated)
+            cpu[gated].append(await gate_alone(url, count, first_id, gated))
+    gate, bare = statistics.median(cpu[True]), statistics.median(cpu[False])
+    print(
+        f"\nthe gate alone ({count} updates, 2 workers in turn, {repetitions} repetitions): "
+        f"{gate:.2f} ms CPU/update with it, {bare:.2f} without: {gate - bare:+.2f} ms"
+    )
 
 
 def options() -> argparse.Namespace:
@@ -102,10 +163,11 @@ def options() -> argparse.Namespace:
     options.add_argument("--users", type=int, default=100)
     options.add_argument("--updates", type=int, default=3000, help="measured, per bot")
     options.add_argument("--repetitions", type=int, default=5)
+    options.add_argument("--alone", type=int, default=2000, help="updates, the gate alone")
     args = options.parse_args()
     args.db = "postgres"  # the gate runs on PostgreSQL only
     if args.quick:
-        args.users, args.updates, args.repetitions = 20, 200, 2
+        args.users, args.updates, args.repetitions, args.alone = 20, 200, 2, 200
     return args
 
 

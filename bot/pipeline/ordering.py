@@ -31,10 +31,10 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Update
@@ -52,30 +52,31 @@ ADOPTING_PAUSE = 0.05  # seconds before looking again while a survivor adopts
 # An update's lock key: its id in 31 bits, mixed with the schema so that deployments
 # (or test runs) in separate schemas of one database never wait for each other.
 _KEY = "(({id} % 2147483648)::int # hashtext(current_schema()))"
-_EACH = "FROM unnest(CAST(:ids AS bigint[])) AS u"
-_HOLD = text(f"SELECT u, pg_advisory_lock(:kind, {_KEY.format(id='u')}) IS NOT NULL {_EACH}")
-_TRY_HOLD = text(f"SELECT u, pg_try_advisory_lock(:kind, {_KEY.format(id='u')}) {_EACH}")
-_RELEASE = text(f"SELECT pg_advisory_unlock(:kind, {_KEY.format(id='u')}) {_EACH}")
-_RELEASE_ALL = text("SELECT pg_advisory_unlock_all()")
-_NOTHING = text("SELECT 1")
-_SLICE = text(f"SET LOCAL lock_timeout = '{WAIT_SLICE}'")
-_WAIT = text(f"SELECT pg_advisory_xact_lock(:kind, {_KEY.format(id='CAST(:update AS bigint)')})")
+# The two lines below speak asyncpg's own SQL ($1, $2): a statement through SQLAlchemy
+# cost 0.2 ms of CPU here and 0.08 ms directly, on a path every update takes three times.
+_EACH = "FROM unnest($2::bigint[]) AS u"
+_HOLD = f"SELECT u, pg_advisory_lock($1, {_KEY.format(id='u')}) IS NOT NULL {_EACH}"
+_TRY_HOLD = f"SELECT u, pg_try_advisory_lock($1, {_KEY.format(id='u')}) {_EACH}"
+_RELEASE = f"SELECT pg_advisory_unlock($1, {_KEY.format(id='u')}) {_EACH}"
+_RELEASE_ALL = "SELECT pg_advisory_unlock_all()"
+_NOTHING = "SELECT 1"
 # The chat's update before this one and where it is. The transaction-level locks are
 # only tries, let go at the end of the statement (autocommit); CASE tries them in order.
-_PREVIOUS = text(
-    f"""
+_PREVIOUS = f"""
     SELECT update_id, CASE
-        WHEN done_at IS NOT NULL OR worker IS NULL OR worker = :me THEN 'handled'
-        WHEN NOT pg_try_advisory_xact_lock(:updates, {_KEY.format(id="update_id")})
+        WHEN done_at IS NOT NULL OR worker IS NULL OR worker = $1 THEN 'handled'
+        WHEN NOT pg_try_advisory_xact_lock({UPDATE_LOCKS}, {_KEY.format(id="update_id")})
             THEN 'in hand'
-        WHEN pg_try_advisory_xact_lock(:workers, worker::int) THEN 'dead'
-        WHEN pg_try_advisory_xact_lock(:adopting, worker::int) THEN 'handled'
+        WHEN pg_try_advisory_xact_lock({WORKER_LOCKS}, worker::int) THEN 'dead'
+        WHEN pg_try_advisory_xact_lock({ADOPTING_LOCKS}, worker::int) THEN 'handled'
         ELSE 'adopting'
     END
-    FROM inbox WHERE chat_id = :chat AND update_id < :update
+    FROM inbox WHERE chat_id = $2 AND update_id < $3
     ORDER BY update_id DESC LIMIT 1
     """
-)
+# Waiting for another worker's update is rare: through SQLAlchemy, in a transaction.
+_SLICE = text(f"SET LOCAL lock_timeout = '{WAIT_SLICE}'")
+_WAIT = text(f"SELECT pg_advisory_xact_lock(:kind, {_KEY.format(id='CAST(:update AS bigint)')})")
 
 Handle = Callable[[Update], Awaitable[None]]
 
@@ -84,31 +85,33 @@ class _Line:
     """A connection of our own in autocommit, one statement at a time, opened again
     after a failure (`reopened` runs then: the locks held went with the old one)."""
 
-    def __init__(
-        self, db: Database, reopened: Callable[[AsyncConnection], Awaitable[None]] | None = None
-    ) -> None:
+    def __init__(self, db: Database, reopened: Callable[[_Line], Awaitable[None]] | None = None):
         self.db = db
         self.reopened = reopened
         self._connection: AsyncConnection | None = None
+        self._driver: Any = None  # the asyncpg connection under it
         self._broken = False
         self._turn = asyncio.Lock()
 
-    async def say(self, statement: TextClause, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    async def say(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
         async with self._turn:
-            if self._connection is None:
-                connection = await self.db.engine.connect()
-                self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                if self._broken and self.reopened is not None:
-                    await self.reopened(self._connection)
-            try:
-                result = await self._connection.execute(statement, params)
-            except Exception:
-                connection, self._connection = self._connection, None
-                self._broken = True
-                with contextlib.suppress(Exception):
-                    await connection.invalidate()
-                raise
-            return [tuple(row) for row in result] if result.returns_rows else []
+            return await self._say(sql, *args)
+
+    async def _say(self, sql: str, *args: object) -> list[tuple[Any, ...]]:
+        if self._connection is None:
+            connection = await self.db.engine.connect()
+            self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            self._driver = (await self._connection.get_raw_connection()).driver_connection
+            if self._broken and self.reopened is not None:
+                await self.reopened(self)
+        try:
+            return [tuple(row) for row in await self._driver.fetch(sql, *args)]
+        except Exception:
+            connection, self._connection = self._connection, None
+            self._broken = True
+            with contextlib.suppress(Exception):
+                await connection.invalidate()
+            raise
 
     async def close(self) -> None:
         """Let go of every session lock and give the connection back."""
@@ -117,7 +120,7 @@ class _Line:
         if connection is None:
             return
         try:  # the connection goes back to the pool, where the locks would outlive us
-            await connection.execute(_RELEASE_ALL)
+            await self._driver.fetch(_RELEASE_ALL)
         except Exception as error:
             log.info("update locks not released (%r); the connection is discarded", error)
             await connection.invalidate()
@@ -160,11 +163,11 @@ class ChatOrder:
     async def open(self) -> None:
         """Connect now (at start, before adopting), so a bad database shows at once."""
         if self.active:
-            await self._locks.say(_NOTHING, {})
+            await self._locks.say(_NOTHING)
 
-    async def _hold_again(self, connection: AsyncConnection) -> None:
+    async def _hold_again(self, line: _Line) -> None:
         if self._held:
-            await connection.execute(_HOLD, {"kind": UPDATE_LOCKS, "ids": sorted(self._held)})
+            await line._say(_HOLD, UPDATE_LOCKS, sorted(self._held))
 
     async def hold(self, update_ids: Sequence[int], *, adopting: bool = False) -> set[int]:
         """Mark these updates in hand, before they are stored (or adopted); the ids newly
@@ -177,7 +180,7 @@ class ChatOrder:
         if not new:
             return set()
         statement = _HOLD if adopting else _TRY_HOLD
-        rows = await self._locks.say(statement, {"kind": UPDATE_LOCKS, "ids": sorted(new)})
+        rows = await self._locks.say(statement, UPDATE_LOCKS, sorted(new))
         held = {int(u) for u, taken in rows if taken}
         self._held |= held
         return held
@@ -195,7 +198,7 @@ class ChatOrder:
         while self._releasing:  # those released while a statement runs go in the next
             ids, self._releasing = self._releasing, []
             try:
-                await self._locks.say(_RELEASE, {"kind": UPDATE_LOCKS, "ids": ids})
+                await self._locks.say(_RELEASE, UPDATE_LOCKS, ids)
             except Exception as error:  # the connection is gone, and its locks with it
                 log.warning("could not release %d updates: %r", len(ids), error)
 
@@ -222,17 +225,9 @@ class ChatOrder:
 
     async def _wait_turn(self, chat: int, update_id: int) -> None:
         deadline = time.monotonic() + WAIT_LIMIT
-        params = {
-            "me": self.workers.worker,
-            "updates": UPDATE_LOCKS,
-            "workers": WORKER_LOCKS,
-            "adopting": ADOPTING_LOCKS,
-            "chat": chat,
-            "update": update_id,
-        }
         while True:
             await self._handle_adopted(chat, update_id)
-            rows = await self._looks.say(_PREVIOUS, params)
+            rows = await self._looks.say(_PREVIOUS, self.workers.worker, chat, update_id)
             if not rows or rows[0][1] == "handled":
                 return
             previous, state = rows[0]

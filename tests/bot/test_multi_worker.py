@@ -285,7 +285,7 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
             )
         await db.dispose()
 
-    orphan_wait = max((d.timestamp() - killed_at for d in orphans_done if d), default=0.0)
+    left = [d.timestamp() - killed_at for d in orphans_done if d and d.timestamp() > killed_at]
     every = [*lifter_messages.values(), *reminder_messages.values()]
     peak = busiest_second([float(m["sent_at"]) for chat in every for m in chat])
     print(
@@ -294,8 +294,8 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
         f"{sum(map(len, reminder_messages.values()))} reminders to {REMINDERS}; "
         f"proxy: {dict(balancer.served)} served, {sum(balancer.refused.values())} refused, "
         f"{balancer.failed} answered 502; killed after {killed_at - began:.1f} s, lifters "
-        f"done after {trained_at - began:.1f} s; the killed worker had {len(orphans)} "
-        f"updates in hand, the last handled {orphan_wait:.1f} s after the kill; "
+        f"done after {trained_at - began:.1f} s; the killed worker left {len(left)} updates "
+        f"unmarked, the last handled {max(left, default=0):.1f} s after the kill; "
         f"longest an update waited to be handled {longest_wait:.1f} s; "
         f"busiest second: {peak} messages"
     )
