@@ -66,6 +66,11 @@ class EmulatorClient:
         body = await self._call("POST", "send_text", json={"user_id": user_id, "text": text})
         return int(body["update_id"])
 
+    async def press_label(self, user_id: int, label: str) -> int:
+        """A lifter presses the button labelled `label` on the bot's latest keyboard."""
+        body = await self._call("POST", "press_label", json={"user_id": user_id, "label": label})
+        return int(body["update_id"])
+
     async def push_update(self, update: dict[str, Any]) -> int:
         """Queue a raw update (with its own `update_id`, if it has one); the id used."""
         body = await self._call("POST", "push_update", json={"update": update})
@@ -137,6 +142,20 @@ class EmulatorClient:
 
         ids = list(chat_ids)
         return dict(zip(ids, await asyncio.gather(*(one(c) for c in ids)), strict=True))
+
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> list[dict[str, Any]]:
+        """The chat's messages once it has at least `count`; EmulatorError if it times out."""
+        body = await self._call(
+            "POST",
+            "wait_for_messages",
+            json={"chat_id": chat_id, "count": count, "timeout": timeout},
+        )
+        return list(body["messages"])
 
     async def methods_called(self, limit: int = 100) -> list[str]:
         """Bot API methods of the latest requests, oldest first."""

@@ -4,6 +4,9 @@
     python -m benchmarks.coach_bot --processor ordered:16   # PerChatOrderedProcessor(16)
     python -m benchmarks.coach_bot --pacer-scale 0.1        # reminders paced for a
                                                             # RateLimit(time_scale=0.1)
+    python -m benchmarks.coach_bot --webhook [--unordered]  # `coach run --webhook`, or
+                                                            # without the gate that orders
+                                                            # chats across workers
 
 Everything else is built exactly as `coach run` builds it (same settings from the
 environment, same logging, same start and stop). `build_application` has no parameter
@@ -50,6 +53,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processor", default=f"ordered:{DEFAULT_CONCURRENCY}")
     parser.add_argument("--pacer-scale", type=float, default=None)
+    parser.add_argument("--webhook", action="store_true")
+    parser.add_argument("--unordered", action="store_true")
     args = parser.parse_args()
     settings = Settings()
     setup_logging(settings.log_level, *settings.secrets())
@@ -60,7 +65,15 @@ def main() -> None:
         from bot.scheduling.sender import Pacer
 
         sender_of(app).pacer = Pacer(time_scale=args.pacer_scale)
-    asyncio.run(serve_until_signalled(lambda: start_polling(app), lambda: stop_polling(app)))
+    if not args.webhook:
+        asyncio.run(serve_until_signalled(lambda: start_polling(app), lambda: stop_polling(app)))
+        return
+    from bot import webhook  # aiohttp: only in this mode, as in `coach run`
+
+    gate = (lambda app: None) if args.unordered else webhook.order_across_workers
+    with mock.patch.object(webhook, "order_across_workers", gate):
+        server = webhook.WebhookServer(app, webhook.Webhook.from_settings(settings))
+    asyncio.run(serve_until_signalled(server.start, server.stop))
 
 
 if __name__ == "__main__":

@@ -12,11 +12,14 @@ import contextlib
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import aiohttp
 
 from benchmarks.client import EmulatorClient
 
@@ -158,6 +161,38 @@ async def emulator(workdir: Path, name: str = "emulator") -> AsyncIterator[Emula
         await child.stop()
 
 
+async def wait_healthy(child: Child, port: int, timeout: float = START_TIMEOUT) -> None:  # noqa: ASYNC109
+    """Wait until a webhook worker answers `GET /healthz` on `port`."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            child.check_alive()
+            with contextlib.suppress(aiohttp.ClientError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as answer:
+                    if answer.status == 200:
+                        return
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"{child.name} did not answer /healthz within {timeout} s")
+
+
+def webhook_env(url: str, port: int, secret: str = "benchmark-webhook-secret") -> dict[str, str]:
+    """What `coach run --webhook` needs besides `bot_env`: Telegram posts to `url` (a
+    load balancer's, or the worker's own), the worker listens on `port`."""
+    return {
+        "WEBHOOK_URL": url,
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "PORT": str(port),
+    }
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def bot_env(api_url: str, database_url: str | None = None) -> dict[str, str]:
     """The environment `coach run` (or the echo bot) needs to talk to the emulator."""
     env = {"BOT_TOKEN": TOKEN, "BOT_API_URL": api_url, "LOG_LEVEL": "INFO"}
@@ -175,9 +210,12 @@ async def bot(
     database_url: str | None = None,
     *,
     wait: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Child]:
-    """Start a bot against `api` and yield once it is polling for updates (or at once)."""
-    child = await _spawn(name, command, workdir, bot_env(api.bot_api_url, database_url))
+    """Start a bot against `api` (`env` added to its environment) and yield once it is
+    polling for updates (or at once)."""
+    environment = {**bot_env(api.bot_api_url, database_url), **(env or {})}
+    child = await _spawn(name, command, workdir, environment)
     try:
         if wait:
             child.polling_at = await api.wait_for_polling(child)

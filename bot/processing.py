@@ -9,14 +9,16 @@ needs the database's transactions queued one at a time, `bot.db.engine.Database`
 left to SQLite's busy handler, eight at once cost 35% more); PTB's own
 processors stored sets out of order, and at 256 on PostgreSQL lost some. So: a small
 bound, and a lifter's messages handled in the order sent ("225x6" then "2"): updates
-of one chat are chained one after the other while other chats run alongside.
+of one chat are chained one after the other while other chats run alongside. Across
+webhook workers, a `gate` (`bot.pipeline.ordering`) holds an update until the one before
+it in its chat, stored by another worker, is handled.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -25,6 +27,7 @@ from telegram.ext import BaseUpdateProcessor
 from bot.retry import watching_sends
 
 DEFAULT_CONCURRENCY = 8
+Gate = Callable[[Update], Awaitable[bool]]  # False: already handled, out of queue order
 _REMEMBERED_UPDATES = 10_000
 
 
@@ -51,6 +54,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._done_order: deque[int] = deque()
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
         self._queued: Counter[int] = Counter()  # per chat: received, not yet fully handled
+        self.gate: Gate | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
@@ -62,12 +66,14 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._tails[key] = mine
         self._queued[key] += 1
-        lost: list[str] = []
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            with watching_sends() as lost:
-                await coroutine
+            assert isinstance(update, Update)
+            if self.gate is None or await self.gate(update):
+                await self.run_now(update, coroutine)
+            elif isinstance(coroutine, Coroutine):
+                coroutine.close()
         finally:
             mine.set_result(None)
             if self._tails.get(key) is mine:
@@ -75,6 +81,14 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             self._queued[key] -= 1
             if not self._queued[key]:
                 del self._queued[key]
+
+    async def run_now(self, update: Update, coroutine: Awaitable[Any]) -> None:
+        """Handle an update and say it is done (in its turn, or ahead of it by the gate)."""
+        lost: list[str] = []
+        try:
+            with watching_sends() as lost:
+                await coroutine
+        finally:
             self._mark_done(update, answered=not lost)
 
     def backlog(self, chat_id: int) -> int:

@@ -6,7 +6,9 @@ a small aiohttp server that stores each update in the inbox and answers 200 only
 the commit (`bot.pipeline.inbox`), then puts it on `Application.update_queue`; it checks
 the secret header exactly as PTB's server does: missing or wrong means 403, and
 nothing is queued. A module of its own so that polling, the default, never imports
-aiohttp (a tenth of a second and 10 MB at every start).
+aiohttp (a tenth of a second and 10 MB at every start). Several webhook workers may
+share one PostgreSQL database behind a load balancer: each lifter's updates are then
+handled in order whichever worker stored them (`bot.pipeline.ordering`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import inbox_of
+from bot.app import inbox_of, processor_of
 from bot.config import Settings
 from bot.logs import RateLimitedWarning
 from bot.scheduling.dispatcher import stop_dispatcher
@@ -71,6 +73,16 @@ class Webhook:
         return urlsplit(self.url).path
 
 
+def order_across_workers(app: Application) -> None:
+    """Gate each update on the one before it in its chat, whichever worker stored it
+    (PostgreSQL; SQLite is one process)."""
+    order = inbox_of(app).order
+    processor = processor_of(app)
+    order.enable(lambda update: processor.run_now(update, app.process_update(update)))
+    if order.active:
+        processor.gate = order.turn
+
+
 class WebhookServer:
     """The webhook and health endpoints in front of a PTB Application."""
 
@@ -78,6 +90,7 @@ class WebhookServer:
         self.app = app
         self.webhook = webhook
         self._runner: web.AppRunner | None = None
+        order_across_workers(app)
         # Anyone can post to the webhook: one line a minute, however many they send.
         self._refused = RateLimitedWarning(log, "refused webhook requests without the secret")
         self._malformed = RateLimitedWarning(log, "refused malformed webhook requests")

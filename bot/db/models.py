@@ -249,10 +249,13 @@ class InboxUpdate(Base):
     nothing. Rows are kept while Telegram may redeliver the update (a day), so an id is
     a redelivery only when its row's `received_at` is inside that window; after it,
     Telegram may hand out the same id for a new message, and the row is replaced.
-    No foreign key: an update arrives before its sender is a user.
+    No foreign key: an update arrives before its sender is a user. Indexed by chat
+    too: a webhook worker looks up the update of the same chat just before the one it
+    is about to handle (`bot.pipeline.ordering`), and /deletemydata deletes by chat.
     """
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_chat_id_update_id", "chat_id", "update_id"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[dt.datetime] = mapped_column(Instant, index=True)

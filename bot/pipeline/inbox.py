@@ -15,6 +15,11 @@ the inbox, so a crash does not lose it either, and every `OWED_PAUSE` it goes ro
 again, as after a crash (`bot.pipeline.replay`): if it changed the lifter's state, as
 the lifter's current step; if not, as itself. Once an answer gets through, it is
 marked, so it is said once.
+
+Webhook workers on PostgreSQL also hold each update they have in hand, from before it
+is stored until it is handled, so that another worker keeps the lifter's next update
+waiting until then (`bot.pipeline.ordering`). Every `ADOPT_EVERY` each worker looks for
+workers that died and handles what they left, also when no update comes to prompt it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from telegram import Bot, Update
 from bot.clock import Clock
 from bot.db import inbox as repo
 from bot.db.engine import Database
+from bot.pipeline.ordering import ChatOrder
 from bot.pipeline.replay import where_am_i
 from bot.pipeline.workers import WorkerLock
 
@@ -62,7 +68,9 @@ class Inbox:
         self._owing: asyncio.Task[None] | None = None
         self._target: tuple[Bot, asyncio.Queue[object]] | None = None
         self.lock = WorkerLock(db)
-        self._adopted_at = time.monotonic()
+        self._sweeper: asyncio.Task[None] | None = None
+        self._adopting = asyncio.Lock()  # the sweep and the order's gate may both adopt
+        self.order = ChatOrder(db, self.lock, self.adopt_orphans)
 
     async def accept(self, updates: Sequence[Update], queue: asyncio.Queue[object]) -> None:
         """Store a batch in one commit, then queue the updates that are new.
@@ -71,7 +79,9 @@ class Inbox:
         If the database cannot take them, the updates are queued anyway: their handlers
         meet the same outage and tell the lifter to try again, rather than silence.
         """
+        held: set[int] = set()
         try:
+            held = await self.order.hold([u.update_id for u in updates])
             async with self.db.transaction() as session:
                 fresh = await repo.store(
                     session, [arrival(u) for u in updates], self.clock.now(), self.lock.worker
@@ -84,6 +94,8 @@ class Inbox:
                 fresh.discard(update.update_id)  # Telegram never repeats an id in a batch
                 await queue.put(update)
             else:
+                if update.update_id in held:
+                    self.order.release(update.update_id)
                 log.info("update %s was delivered again; already handled", update.update_id)
 
     async def resume(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
@@ -91,11 +103,26 @@ class Inbox:
         among them) left stored but unhandled, oldest first; how many."""
         self._target = bot, queue
         await self.lock.hold()
+        await self.order.open()
+        if self.lock.worker is not None:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
         return await self.adopt_orphans()
+
+    async def _sweep(self) -> None:
+        """Every `ADOPT_EVERY`, look for workers that died, also when no update comes."""
+        while True:
+            await asyncio.sleep(ADOPT_EVERY)
+            try:
+                await self.adopt_orphans()
+            except Exception as error:
+                log.warning("could not look for a stopped worker's updates: %r", error)
 
     async def adopt_orphans(self) -> int:
         """Queue the unhandled updates of workers that died (`bot.pipeline.workers`)."""
-        self._adopted_at = time.monotonic()
+        async with self._adopting:
+            return await self._adopt_orphans()
+
+    async def _adopt_orphans(self) -> int:
         me = self.lock.worker
         if me is None:  # SQLite: one process, so whatever is pending is its own
             async with self.db.transaction() as session:
@@ -109,17 +136,19 @@ class Inbox:
                     continue  # alive (or being taken over by another worker)
                 try:
                     async with self.db.transaction() as session:
-                        adopted += await repo.adopt(session, other, me)
+                        taken = await repo.adopt(session, other, me)
+                        await self.order.hold(taken, adopting=True)  # in hand before seen
+                        adopted += taken
                 finally:
                     await self.lock.drop(other)
             async with self.db.transaction() as session:
                 rows = await repo.pending(session, only=sorted(adopted)) if adopted else []
-        await self._requeue(rows)
+        await self._requeue(rows, adopted=True)
         if rows:
             log.info("handling %d updates a stopped worker left", len(rows))
         return len(rows)
 
-    async def _requeue(self, rows: Sequence[repo.Pending]) -> None:
+    async def _requeue(self, rows: Sequence[repo.Pending], *, adopted: bool = False) -> None:
         assert self._target is not None
         bot, queue = self._target
         for row in rows:
@@ -129,11 +158,15 @@ class Inbox:
                 if payload is None:
                     self.done(row.update_id)
                     continue
-            await queue.put(Update.de_json(payload, bot))
+            update = Update.de_json(payload, bot)
+            if adopted:
+                self.order.adopted(update)
+            await queue.put(update)
 
     def done(self, update_id: int, answered: bool = True) -> None:
         """An update is handled; marked in the inbox soon, together with others. If its
         answer did not get through, it is owed instead and goes round again later."""
+        self.order.release(update_id)
         if not answered:
             self._owed.add(update_id)
             if self._owing is None or self._owing.done():
@@ -154,11 +187,6 @@ class Inbox:
                 log.warning("could not mark %d updates handled: %r", len(ids), error)
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY:
             await self.prune()
-        if self.lock.worker is not None and time.monotonic() - self._adopted_at >= ADOPT_EVERY:
-            try:
-                await self.adopt_orphans()
-            except Exception as error:
-                log.warning("could not look for a stopped worker's updates: %r", error)
 
     async def _pay(self) -> None:
         """Every `owed_pause`, hand the owed updates round again, until none is owed."""
@@ -193,6 +221,9 @@ class Inbox:
         still owed stays in the inbox for the next start."""
         if self._owing is not None:
             self._owing.cancel()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         if self._marker is not None:
             await self._marker
+        await self.order.close()
         await self.lock.release()

@@ -8,6 +8,11 @@ found that worker dead: holding it, it makes the dead one's unhandled updates it
 (so two survivors never take the same ones), handles them, and lets the lock go. A
 worker's updates in flight are never taken by another while it lives. On SQLite there is
 one process (`bot.pipeline.single`), so every unhandled update at start-up is its own.
+
+A worker taking over another's number first holds a second lock, "adopting" that number,
+until it gives the number back: whoever sees a number's lock held can tell the worker
+itself (adopting lock free) from a survivor in the middle of taking its updates
+(`bot.pipeline.ordering` must not mistake the one for the other).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from bot.db.engine import Database
 log = logging.getLogger(__name__)
 
 WORKER_LOCKS = 7_301_002  # the advisory lock class for "a worker is alive"
+ADOPTING_LOCKS = 7_301_004  # "a survivor is taking this dead worker's updates"
 _LOCK = text("SELECT pg_advisory_lock(:kind, :worker)")
 _TRY = text("SELECT pg_try_advisory_lock(:kind, :worker)")
 _RELEASE = text("SELECT pg_advisory_unlock(:kind, :worker)")
@@ -53,13 +59,18 @@ class WorkerLock:
         """Take another worker's lock if it is dead; True then (give it back with `drop`)."""
         if self._connection is None or other == self.worker:
             return False
-        taken = await self._connection.scalar(_TRY, {"kind": WORKER_LOCKS, "worker": other})
-        return bool(taken)
+        if not await self._connection.scalar(_TRY, {"kind": ADOPTING_LOCKS, "worker": other}):
+            return False  # another survivor is taking it over
+        if await self._connection.scalar(_TRY, {"kind": WORKER_LOCKS, "worker": other}):
+            return True
+        await self._connection.execute(_RELEASE, {"kind": ADOPTING_LOCKS, "worker": other})
+        return False
 
     async def drop(self, other: int) -> None:
         """Give back a dead worker's lock taken with `try_take`."""
         assert self._connection is not None
         await self._connection.execute(_RELEASE, {"kind": WORKER_LOCKS, "worker": other})
+        await self._connection.execute(_RELEASE, {"kind": ADOPTING_LOCKS, "worker": other})
 
     async def release(self) -> None:
         """Stop being alive (the process is stopping)."""
