@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 
 from bot.db.engine import Database
 from bot.db.models import InboxUpdate
@@ -25,3 +25,16 @@ async def count_since(
     async with db.transaction() as session:
         in_span, in_last = (await session.execute(query)).one()
     return int(in_last), int(in_span)
+
+
+_HOLDERS = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = :kind "
+    "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
+async def lock_holders(db: Database, kind: int) -> int:
+    """How many advisory locks of class `kind` are held in this database (PostgreSQL):
+    with the workers' class, how many workers are alive."""
+    async with db.transaction() as session:
+        return int(await session.scalar(_HOLDERS, {"kind": kind}) or 0)

@@ -15,6 +15,11 @@ of silence finds no room kept: in a window full of reminders it may be the 31st 
 429, and that reply goes a second later). Keeping one slot free always would cost a
 fan-out nobody texts through 3 % of the limit, below its 95 % target.
 
+While other workers run, `SHARED_RESERVE` slots a window stay free for their replies
+besides: this process hears of them only from the inbox, after they left, so the first
+replies after a silence would otherwise land in a window full of reminders. One
+process alone keeps none (its fan-out stays at 95 % of the limit).
+
 Reminders keep `FLOOR_SHARE` of the limit whatever replies take: a flood of lifters slows
 them to a tenth, never stops them. Replies alone over the limit are not held here:
 Telegram refuses the excess with 429 (the transport repeats those after the wait it
@@ -34,18 +39,20 @@ from collections.abc import AsyncIterator, Callable
 from bot.clock import Clock
 from bot.db import arrivals
 from bot.db.engine import Database
+from bot.pipeline.workers import WORKER_LOCKS
 
 log = logging.getLogger(__name__)
 
 SPAN = 30  # windows over which a reply rate falls back: a lull keeps its room
 FLOOR_SHARE = 0.1  # of the limit, reminders always keep
-LOOKS_PER_WINDOW = 2  # inbox counts per window while a fan-out runs
+LOOKS_PER_WINDOW = 4  # inbox counts per window while a fan-out runs
+SHARED_RESERVE = 3  # slots a window kept for other workers' replies while they run
 
 
 def room(rate: float) -> int:
     """Messages per window to keep for replies expected at `rate` per window: the rate
     and two standard deviations of a Poisson count, so that most bursts fit too."""
-    return math.ceil(rate + 2 * math.sqrt(rate)) if rate > 0 else 0
+    return math.ceil(rate + 3 * math.sqrt(rate)) if rate > 0 else 0
 
 
 class Recent:
@@ -87,6 +94,7 @@ class ReplyRate:
         self.clock = clock
         self.sent = Recent(window)  # this process's replies, as they left
         self.inbox = 0.0  # every worker's updates per window, at the last look
+        self.others = False  # other workers are alive (their replies come unannounced)
 
     def note(self) -> None:
         """A reply leaves now (the transport says so; it is never held)."""
@@ -99,6 +107,10 @@ class ReplyRate:
     def expected(self, now: float) -> float:
         """Replies per window, every worker's."""
         return max(self.sent.rate(now), self.inbox)
+
+    def reserve(self) -> int:
+        """Slots a window kept free for other workers' replies not yet seen."""
+        return SHARED_RESERVE if self.others else 0
 
     def elsewhere(self, now: float) -> int:
         """Replies per window other workers send: not in this process's count."""
@@ -131,9 +143,11 @@ async def _count_arrivals(
         window = dt.timedelta(seconds=reply_rate.window)
         try:
             counted = await arrivals.count_since(db, clock.now(), window, SPAN * window)
+            alive = await arrivals.lock_holders(db, WORKER_LOCKS)
         except Exception as error:  # a missed look leaves the last estimate in place
             log.warning("could not count the inbox's arrivals: %r", error)
         else:
             reply_rate.seen(*counted)
+            reply_rate.others = alive > 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), reply_rate.window / LOOKS_PER_WINDOW)

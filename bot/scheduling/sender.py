@@ -86,7 +86,8 @@ class Pacer:
 
     def share(self, now: float) -> int:
         """How many scheduled messages a window may hold now, room kept for replies."""
-        return max(self.floor, self.per_window - room(self.replies.expected(now)))
+        kept = room(self.replies.expected(now)) + self.replies.reserve()
+        return max(self.floor, self.per_window - kept)
 
     def reserve(self, chat_id: int, now: float) -> float:
         """Book the earliest slot free both overall and in the chat; when it starts."""
