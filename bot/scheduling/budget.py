@@ -45,14 +45,14 @@ log = logging.getLogger(__name__)
 
 SPAN = 30  # windows over which a reply rate falls back: a lull keeps its room
 FLOOR_SHARE = 0.1  # of the limit, reminders always keep
-LOOKS_PER_WINDOW = 4  # inbox counts per window while a fan-out runs
+LOOKS_PER_WINDOW = 2  # inbox counts per window while a fan-out runs
 SHARED_RESERVE = 3  # slots a window kept for other workers' replies while they run
 
 
 def room(rate: float) -> int:
     """Messages per window to keep for replies expected at `rate` per window: the rate
     and two standard deviations of a Poisson count, so that most bursts fit too."""
-    return math.ceil(rate + 3 * math.sqrt(rate)) if rate > 0 else 0
+    return math.ceil(rate + 2 * math.sqrt(rate)) if rate > 0 else 0
 
 
 class Recent:
