@@ -122,6 +122,12 @@ def _python_path() -> str:
     return f"{ROOT}{os.pathsep}{inherited}" if inherited else str(ROOT)
 
 
+def _coach_script() -> str:
+    """The `coach` command installed beside the running Python, else the one on PATH."""
+    beside = Path(sys.executable).with_name("coach")
+    return str(beside) if beside.exists() else "coach"
+
+
 async def _spawn(
     name: str,
     command: Sequence[str],
@@ -131,6 +137,8 @@ async def _spawn(
     banner: bool = False,
 ) -> Child:
     """Start `command` in `workdir`; with `banner`, its stdout is a pipe to read from."""
+    if command[0] == "coach":  # this interpreter's, whether or not its venv is on PATH
+        command = (_coach_script(), *command[1:])
     log = workdir / f"{name}.log"
     started_at = time.time()
     with log.open("wb") as sink:
