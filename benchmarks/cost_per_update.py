@@ -13,6 +13,9 @@ workout ("100x7 @2": parse, progression, store the set and the position, reply),
 /workout again after each finished workout. At the end every lifter's stored sets must
 be exactly those reported, once each, in order.
 
+`--baseline DIR` adds the coach of another checkout (`git worktree add DIR REV`), so a
+change's before and after come from one run on the same machine.
+
 `--scheduled N` adds the coach with N lifters (the active ones among them) holding
 reminder schedules before it starts, so it has their wake-up jobs armed as it would in
 production ("coach N sch").
@@ -108,6 +111,10 @@ def contenders(args: argparse.Namespace) -> list[Contender]:
         bots.append(
             Contender(f"coach {args.scheduled} sch", processes.COACH, scheduled=args.scheduled)
         )
+    if args.baseline:
+        tree = args.baseline.resolve()
+        command = ("env", f"PYTHONPATH={tree}", processes.coach_script(), *processes.COACH[1:])
+        bots.append(Contender(f"coach@{tree.name}", command))
     if args.profile:
         bots[1].command = processes.profiled(processes.COACH, args.profile.resolve())
     if args.processors:
@@ -228,6 +235,12 @@ def options() -> argparse.Namespace:
         type=int,
         default=0,
         help="also measure the coach with this many lifters holding reminder schedules",
+    )
+    options.add_argument(
+        "--baseline",
+        type=Path,
+        help="also measure the coach of another checkout (`git worktree add DIR REV`), "
+        "for before/after figures from one run",
     )
     options.add_argument(
         "--profile", type=Path, help="run the coach under pyinstrument, its session to this file"

@@ -122,7 +122,7 @@ def _python_path() -> str:
     return f"{ROOT}{os.pathsep}{inherited}" if inherited else str(ROOT)
 
 
-def _coach_script() -> str:
+def coach_script() -> str:
     """The `coach` command installed beside the running Python, else the one on PATH."""
     beside = Path(sys.executable).with_name("coach")
     return str(beside) if beside.exists() else "coach"
@@ -138,7 +138,7 @@ async def _spawn(
 ) -> Child:
     """Start `command` in `workdir`; with `banner`, its stdout is a pipe to read from."""
     if command[0] == "coach":  # this interpreter's, whether or not its venv is on PATH
-        command = (_coach_script(), *command[1:])
+        command = (coach_script(), *command[1:])
     log = workdir / f"{name}.log"
     started_at = time.time()
     with log.open("wb") as sink:
