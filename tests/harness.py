@@ -41,6 +41,24 @@ async def job_ran(app: Application, job_id: str) -> AsyncIterator[None]:
         scheduler.remove_listener(listen)
 
 
+@contextlib.asynccontextmanager
+async def another_worker(bot: BotHarness) -> AsyncIterator[Application]:
+    """Another worker on the bot's database that does not poll: its own Application,
+    JobQueue and pacer (it may lead the fan-out), started and stopped as `coach run` does."""
+    app = build_application(bot.settings(), db=bot.db, clock=bot.clock)
+    await app.initialize()
+    assert app.post_init is not None and app.post_shutdown is not None
+    async with job_ran(app, WAKE_JOB):  # its start-up wake-up, before the test goes on
+        await app.post_init(app)
+        await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+
+
 @dataclass
 class BotHarness:
     """One emulator, one database, and the coach Application running against both."""

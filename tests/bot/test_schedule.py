@@ -8,23 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from telegram.ext import Application
 
-from bot.app import build_application
 from bot.clock import Clock
 from bot.db.models import ExerciseLoad, Schedule, User, UserSettings
 from bot.localapi import BotApiEmulator, Fault, RateLimit
-from bot.scheduling.dispatcher import WAKE_JOB, fire_reminders, sender_of
+from bot.scheduling.dispatcher import fire_reminders, sender_of
 from bot.scheduling.reminders import LEASE, claim_due
 from bot.scheduling.sender import Pacer
 from bot.scheduling.sweep import fire_due
-from tests.harness import LIFTER, BotHarness, job_ran, texts
+from tests.harness import LIFTER, BotHarness, another_worker, texts
 from tests.scheduling.seed import deliveries, schedule_of, seed_schedules
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -386,27 +382,10 @@ async def test_rate_limit_and_429s_deliver_everything_exactly_once(bot: BotHarne
     assert fault.fired == 6
 
 
-@asynccontextmanager
-async def second_worker(bot: BotHarness) -> AsyncIterator[Application]:
-    """Another bot process on the same database: its own Application, JobQueue and pacer."""
-    app = build_application(bot.settings(), db=bot.db, clock=bot.clock)
-    await app.initialize()
-    assert app.post_init is not None and app.post_shutdown is not None
-    async with job_ran(app, WAKE_JOB):  # its start-up wake-up, before the test seeds
-        await app.post_init(app)
-        await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)
-
-
 async def test_two_workers_deliver_a_thousand_reminders_once_each(bot: BotHarness) -> None:
     assert bot.app is not None
     now = bot.clock.now()
-    async with second_worker(bot) as other:
+    async with another_worker(bot) as other:
         users = await seed_schedules(
             bot.db, range(20_000, 21_000), now=now, due_at=now - dt.timedelta(minutes=1)
         )

@@ -16,11 +16,11 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, processor_of
+from bot.app import processor_of
 from bot.localapi import BotApiEmulator, RateLimit
-from bot.scheduling.dispatcher import WAKE_JOB, fire_reminders, sender_of
+from bot.scheduling.dispatcher import fire_reminders, sender_of
 from bot.scheduling.sender import Pacer
-from tests.harness import BotHarness, job_ran
+from tests.harness import BotHarness, another_worker
 from tests.scheduling.seed import deliveries, seed_schedules
 
 LIMIT = 30
@@ -96,23 +96,6 @@ async def test_a_fanout_while_lifters_text_stays_under_the_limit(bot: BotHarness
     assert bot.emulator.rate_stats.rejected_429 == 0
 
 
-@contextlib.asynccontextmanager
-async def leader(bot: BotHarness) -> AsyncIterator[Application]:
-    """A second worker on the same database that does not poll: it only fans out."""
-    app = build_application(bot.settings(), db=bot.db, clock=bot.clock)
-    await app.initialize()
-    assert app.post_init is not None and app.post_shutdown is not None
-    async with job_ran(app, WAKE_JOB):
-        await app.post_init(app)
-        await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)
-
-
 async def test_the_leader_leaves_room_for_replies_another_worker_sends(
     bot: BotHarness,
 ) -> None:
@@ -121,7 +104,7 @@ async def test_the_leader_leaves_room_for_replies_another_worker_sends(
     if bot.db.is_sqlite:
         pytest.skip("SQLite runs one process")
     assert bot.app is not None
-    async with leader(bot) as fanning_out:
+    async with another_worker(bot) as fanning_out:
         limited(bot.emulator, bot.app, fanning_out)
         now = bot.clock.now()
         await seed_schedules(bot.db, REMINDED, now=now, due_at=now)
