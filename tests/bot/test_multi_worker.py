@@ -260,7 +260,7 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
             victim.process.send_signal(signal.SIGKILL)
             await victim.process.wait()
             killed_at = time.time()
-            await asyncio.wait_for(training, 180)
+            await asyncio.wait_for(training, 60 + 2 * len(WORKOUT) * PAUSE[1])
             trained_at = time.time()
             deadline = time.monotonic() + 60 + 3 * REMINDERS / PER_SECOND
             while True:  # every reminder sent, then nothing more for a moment
