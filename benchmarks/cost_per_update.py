@@ -101,6 +101,25 @@ async def measure(bot: Contender, burst: list[tuple[int, str]]) -> None:
     bot.replies.append((after["sent"] - before["sent"]) / len(burst))
 
 
+async def warm_up_and_measure(
+    bots: list[Contender], lifters: list[int], texts: list[str], repetitions: int
+) -> None:
+    """Warm every bot up (a workout and its start weight for each lifter, not counted),
+    then measure `texts` in `repetitions` bursts, the bots taking turns in each."""
+    warm_up = [(user, text) for text in ("/workout", START_WEIGHT) for user in lifters]
+    for bot in bots:
+        await measure(bot, warm_up)
+        for samples in (bot.cpu_ms, bot.rates, bot.replies):
+            samples.clear()
+    per_user = len(texts) // repetitions
+    for repetition in range(repetitions):
+        chunk = texts[repetition * per_user : (repetition + 1) * per_user]
+        burst = [(user, text) for text in chunk for user in lifters]
+        for bot in bots:
+            await measure(bot, burst)
+        print(f"repetition {repetition + 1}/{repetitions} done", flush=True)
+
+
 def contenders(args: argparse.Namespace) -> list[Contender]:
     """The echo floor, the coach as deployed, and the processor variants if asked."""
     bots = [
@@ -189,17 +208,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
     bots = contenders(args)
     async with contextlib.AsyncExitStack() as stack:
         await start(bots, args, workdir, stack)
-        warm_up = [(user, text) for text in ("/workout", START_WEIGHT) for user in lifters]
-        for bot in bots:
-            await measure(bot, warm_up)
-            for samples in (bot.cpu_ms, bot.rates, bot.replies):
-                samples.clear()
-        for repetition in range(args.repetitions):
-            chunk = texts[repetition * per_user : (repetition + 1) * per_user]
-            burst = [(user, text) for text in chunk for user in lifters]
-            for bot in bots:
-                await measure(bot, burst)
-            print(f"repetition {repetition + 1}/{args.repetitions} done", flush=True)
+        await warm_up_and_measure(bots, lifters, texts, args.repetitions)
         print(
             f"\n{len(lifters) * len(texts)} updates per bot over {len(lifters)} lifters in "
             f"{args.repetitions} repetitions of {len(lifters) * per_user} "

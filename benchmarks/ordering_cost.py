@@ -33,9 +33,9 @@ from pathlib import Path
 from telegram import Bot, Update
 
 from benchmarks import processes
-from benchmarks.cost_per_update import Contender, measure, measured_texts
+from benchmarks.cost_per_update import Contender, measured_texts, warm_up_and_measure
 from benchmarks.databases import BenchDatabase, fresh_database
-from benchmarks.lifting import START_WEIGHT, compare, stored_reps, users
+from benchmarks.lifting import compare, stored_reps, users
 from benchmarks.report import Failed, environment, parser, run
 from bot.clock import Clock
 from bot.pipeline.inbox import Inbox
@@ -78,16 +78,7 @@ async def main(args: argparse.Namespace, workdir: Path) -> None:
     async with contextlib.AsyncExitStack() as stack:
         for bot in bots:
             await start(bot, workdir, stack)
-        warm_up = [(user, text) for text in ("/workout", START_WEIGHT) for user in lifters]
-        for bot in bots:
-            await measure(bot, warm_up)
-            bot.cpu_ms.clear()
-        for repetition in range(args.repetitions):
-            chunk = texts[repetition * per_user : (repetition + 1) * per_user]
-            burst = [(user, text) for text in chunk for user in lifters]
-            for bot in bots:
-                await measure(bot, burst)
-            print(f"repetition {repetition + 1}/{args.repetitions} done", flush=True)
+        await warm_up_and_measure(bots, lifters, texts, args.repetitions)
         print(f"\n{len(lifters) * len(texts)} updates per bot over {len(lifters)} lifters")
         cpu = {bot.name: statistics.median(bot.cpu_ms) for bot in bots}
         for bot in bots:
