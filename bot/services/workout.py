@@ -364,7 +364,7 @@ class WorkoutService:
         assert loaded.workout is not None
         _assign(loaded.workout, question=None)  # anything that moves on closes a question
         now = self.clock.now()
-        if _may_end_exercise(loaded.state, event):
+        if ws.needs_past(loaded.state, event):
             loaded.state = await self._with_story(loaded, now)
         new, effects = ws.step(loaded.state, event, now)
         _write(loaded, new, now)
@@ -761,31 +761,6 @@ class WorkoutService:
             else:
                 outcome = await self._step(loaded, lifter, ws.Cancel())
         await self._done(lifter.user_id, outcome)
-
-
-def _may_end_exercise(state: ws.WorkoutState, event: ws.Event) -> bool:
-    """Whether `event` may end the current exercise, deciding its next time from its
-    recent past (read only then): a set that may be its last, a skip, or the end of the
-    workout. Anything not known to leave the exercise going counts as may."""
-    match event:
-        case ws.SetReported(sets=reported):
-            logged = len(reported)
-        case ws.RirAnswered():
-            logged = 1
-        case (
-            ws.StartWeightGiven()
-            | ws.SwapAsked()
-            | ws.Swap()
-            | ws.Undo()
-            | ws.RestOver()
-            | ws.Show()
-            | ws.WarmupsDone()
-            | ws.WarmupsSkipped()
-        ):
-            return False
-        case _:
-            return True
-    return state.working_number - 1 + logged >= state.current.sets
 
 
 def _howto_query(read: IntentRead) -> str:

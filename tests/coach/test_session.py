@@ -481,3 +481,15 @@ def test_a_lifter_who_leaves_more_in_reserve_gets_heavier_loads() -> None:
         return next(n.load.weight for n in loads if n.exercise_key == "face_pull")
 
     assert next_face_pull(2) > next_face_pull(0)
+
+
+def test_the_recent_past_is_needed_only_by_an_update_that_may_end_the_exercise() -> None:
+    first = workout()  # three working sets of the first exercise
+    assert not ws.needs_past(first, report(6, rir=2))
+    assert ws.needs_past(first, ws.SetReported(tuple(ws.ReportedSet(6, rir=2) for _ in range(3))))
+    assert ws.needs_past(first, ws.Skip())
+    assert not ws.needs_past(first, ws.Undo())
+    third, _ = run(first, report(6, rir=2), report(6, rir=2))
+    assert ws.needs_past(third, report(6, rir=2))
+    assert ws.needs_past(third, ws.RirAnswered(2))
+    assert not ws.needs_past(third, ws.RestOver())

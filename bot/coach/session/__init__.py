@@ -56,6 +56,7 @@ from bot.coach.session.events import (
 )
 from bot.coach.session.machine import (
     begin,
+    needs_past,
     next_loads,
     prompt,
     step,
@@ -155,6 +156,7 @@ __all__ = [
     "WorkoutState",
     "WorkoutStatus",
     "begin",
+    "needs_past",
     "next_loads",
     "prompt",
     "step",

@@ -33,6 +33,7 @@ from bot.coach.session.events import (
     RestOver,
     RirAnswered,
     SetReported,
+    Show,
     Skip,
     StartWeightGiven,
     Swap,
@@ -233,6 +234,32 @@ def _warmups_done(state: WorkoutState) -> tuple[WorkoutState, list[Effect]]:
     state = replace(state, sets=(*state.sets, *done))
     effects: list[Effect] = [LogSet(d) for d in done]
     return state, [*effects, Say(WarmupsLogged(len(done))), _ask(state)]
+
+
+def needs_past(state: WorkoutState, event: Event) -> bool:
+    """Whether stepping `event` may read `state.past` (the shell loads it only then):
+    when it may end the current exercise, whose next time is decided from its recent
+    past: a set that may be its last, a skip, or the end of the workout. Anything not
+    known to leave the exercise going counts as may."""
+    match event:
+        case SetReported(sets=reported):
+            logged = len(reported)
+        case RirAnswered():
+            logged = 1
+        case (
+            StartWeightGiven()
+            | SwapAsked()
+            | Swap()
+            | Undo()
+            | RestOver()
+            | Show()
+            | WarmupsDone()
+            | WarmupsSkipped()
+        ):
+            return False
+        case _:
+            return True
+    return state.working_number - 1 + logged >= state.current.sets
 
 
 def current_position(state: WorkoutState) -> int:
