@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from pydantic import SecretStr
+from sqlalchemy import select
 from telegram.ext import Application
 
 from bot.app import build_application, processor_of, start_polling, stop_polling
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.db.models import WorkoutSet
 from bot.localapi import BotApiEmulator, BotMessage
 from bot.scheduling.dispatcher import WAKE_JOB
 
@@ -39,6 +41,21 @@ async def job_ran(app: Application, job_id: str) -> AsyncIterator[None]:
         await asyncio.wait_for(ran.wait(), timeout=30)
     finally:
         scheduler.remove_listener(listen)
+
+
+async def sets_by_lifter(db: Database) -> dict[int, list[tuple[str, int, int]]]:
+    """Every lifter's stored sets as (exercise, set number, reps), in the order written:
+    what crash and multi-worker tests compare with what was sent."""
+    sets: dict[int, list[tuple[str, int, int]]] = {}
+    async with db.transaction() as session:
+        rows = await session.execute(
+            select(
+                WorkoutSet.user_id, WorkoutSet.exercise_key, WorkoutSet.set_number, WorkoutSet.reps
+            ).order_by(WorkoutSet.id)
+        )
+        for user_id, exercise_key, number, reps in rows:
+            sets.setdefault(user_id, []).append((exercise_key, number, reps))
+    return sets
 
 
 @contextlib.asynccontextmanager

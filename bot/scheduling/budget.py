@@ -94,15 +94,26 @@ class ReplyRate:
         self.clock = clock
         self.sent = Recent(window)  # this process's replies, as they left
         self.inbox = 0.0  # every worker's updates per window, at the last look
+        self.own = 0.0  # this process's replies per window, taken at the same looks
         self.others = False  # other workers are alive (their replies come unannounced)
+        self._looks: deque[tuple[float, int, int]] = deque()  # (when, every worker's, own)
 
     def note(self) -> None:
         """A reply leaves now (the transport says so; it is never held)."""
         self.sent.add(self.clock())
 
     def seen(self, last_window: int, span: int) -> None:
-        """Updates stored by every worker in the last window and the last `SPAN`."""
-        self.inbox = max(float(last_window), span / SPAN)
+        """Updates stored by every worker in the last window and the last `SPAN`. The
+        busiest window of the looks in the last `SPAN` counts, not only the last one:
+        other workers' replies come in bursts (those held behind a dead worker's update
+        are released together), which this process hears of only after they left."""
+        now = self.clock()
+        looks = self._looks
+        looks.append((now, last_window, len(self.sent.last_window(now))))
+        while looks[0][0] <= now - SPAN * self.window:
+            looks.popleft()
+        self.inbox = max(max(every for _, every, _ in looks), span / SPAN)
+        self.own = max(own for _, _, own in looks)
 
     def expected(self, now: float) -> float:
         """Replies per window, every worker's."""
@@ -114,7 +125,7 @@ class ReplyRate:
 
     def elsewhere(self, now: float) -> int:
         """Replies per window other workers send: not in this process's count."""
-        return math.ceil(max(0.0, self.inbox - self.sent.rate(now)))
+        return math.ceil(max(0.0, self.inbox - max(self.own, self.sent.rate(now))))
 
 
 @contextlib.asynccontextmanager
@@ -142,12 +153,11 @@ async def _count_arrivals(
         reply_rate = rates()
         window = dt.timedelta(seconds=reply_rate.window)
         try:
-            counted = await arrivals.count_since(db, clock.now(), window, SPAN * window)
-            alive = await arrivals.lock_holders(db, WORKER_LOCKS)
+            seen = await arrivals.look(db, clock.now(), window, SPAN * window, WORKER_LOCKS)
         except Exception as error:  # a missed look leaves the last estimate in place
             log.warning("could not count the inbox's arrivals: %r", error)
         else:
-            reply_rate.seen(*counted)
-            reply_rate.others = alive > 1
+            reply_rate.seen(seen.last, seen.span)
+            reply_rate.others = seen.workers > 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), reply_rate.window / LOOKS_PER_WINDOW)

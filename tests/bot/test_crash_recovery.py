@@ -23,7 +23,7 @@ from bot.db.models import WorkoutSet
 from bot.localapi import BotApiEmulator
 from tests.conftest import POSTGRES_URL
 from tests.hardening.conftest import COACH_VARIABLES, free_port
-from tests.harness import LIFTER, TEST_TOKEN
+from tests.harness import LIFTER, TEST_TOKEN, sets_by_lifter
 
 pytestmark = pytest.mark.slow
 
@@ -207,17 +207,10 @@ async def test_sigkill_at_random_moments_loses_no_message_and_no_set(
                 await coach.wait()
 
     db = Database.from_url(database_url)
-    async with db.transaction() as session:
-        rows = (
-            await session.execute(
-                select(WorkoutSet.user_id, WorkoutSet.exercise_key, WorkoutSet.set_number)
-                .add_columns(WorkoutSet.reps)
-                .order_by(WorkoutSet.id)
-            )
-        ).all()
+    stored = await sets_by_lifter(db)
     await db.dispose()
     for user in users:  # every set once, in the order sent
-        assert [tuple(r[1:]) for r in rows if r[0] == user] == SETS, user
+        assert stored.get(user, []) == SETS, user
 
 
 async def test_a_second_poller_on_the_same_token_is_told_and_one_process_stops(

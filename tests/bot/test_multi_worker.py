@@ -33,9 +33,10 @@ from benchmarks.databases import BenchDatabase, fresh_database, postgres_reachab
 from benchmarks.lifting import users
 from benchmarks.population import due_at, insert_lifters
 from benchmarks.proxy import RoundRobin
-from bot.db.models import InboxUpdate, WorkoutSet
+from bot.db.models import InboxUpdate
 from bot.pipeline.workers import WORKER_LOCKS
 from bot.scheduling.leader import FANOUT_LOCK
+from tests.harness import sets_by_lifter
 
 pytestmark = pytest.mark.slow
 
@@ -280,14 +281,8 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
         reminder_messages = await api.all_messages(reminded)
 
         db = database.open()
+        stored = await sets_by_lifter(db)
         async with db.transaction() as session:
-            rows = (
-                await session.execute(
-                    select(WorkoutSet.user_id, WorkoutSet.exercise_key, WorkoutSet.set_number)
-                    .add_columns(WorkoutSet.reps)
-                    .order_by(WorkoutSet.id)
-                )
-            ).all()
             waits = (
                 await session.execute(
                     select(
@@ -311,7 +306,7 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
     peak, second = busiest_second([float(m["sent_at"]) for chat in every for m in chat])
     replies = within(list(lifter_messages.values()), second)
     print(
-        f"\n{len(rows)} sets by {LIFTERS} lifters, "
+        f"\n{sum(map(len, stored.values()))} sets by {LIFTERS} lifters, "
         f"{sum(map(len, lifter_messages.values()))} replies, "
         f"{sum(map(len, reminder_messages.values()))} reminders to {REMINDERS}; "
         f"proxy: {dict(balancer.served)} served, {sum(balancer.refused.values())} refused, "
@@ -323,7 +318,7 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
     )
     assert pending == 0  # the killed worker's updates were handled by the others
     for user in lifters:  # every set once, in the order sent
-        assert [tuple(r[1:]) for r in rows if r[0] == user] == SETS, user
+        assert stored.get(user, []) == SETS, user
     reminders = Counter({u: len(reminder_messages[u]) for u in reminded})
     assert set(reminders.values()) == {1}  # every reminder once
     if not BUDGET_SHARED and peak > PER_SECOND:
