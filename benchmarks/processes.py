@@ -22,6 +22,7 @@ from pathlib import Path
 import aiohttp
 
 from benchmarks.client import EmulatorClient
+from benchmarks.proxy import RoundRobin
 
 TOKEN = "123456789:benchmark-token-AAAAAAAAAAAAAAAAAAAAAAAA"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -230,3 +231,34 @@ async def bot(
         yield child
     finally:
         await child.stop()
+
+
+@contextlib.asynccontextmanager
+async def webhook_workers(
+    count: int, workdir: Path, api: EmulatorClient, database_url: str, *, log_level: str = "WARNING"
+) -> AsyncIterator[tuple[list[Child], RoundRobin]]:
+    """`count` `coach run --webhook` workers on one database behind a round-robin proxy
+    on loopback (Telegram posts to the proxy), once each answers its health check.
+
+    The database must be migrated first: workers starting together would race for it.
+    """
+    ports = [free_port() for _ in range(count)]
+    balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
+    async with balancer.serving(free_port()) as proxy, contextlib.AsyncExitStack() as stack:
+        workers = []
+        for number, port in enumerate(ports):
+            env = {**webhook_env(f"{proxy}/telegram", port), "LOG_LEVEL": log_level}
+            worker = bot(
+                f"worker{number}",
+                (*COACH, "--webhook"),
+                workdir,
+                api,
+                database_url,
+                wait=False,
+                env=env,
+            )
+            workers.append(await stack.enter_async_context(worker))
+        await asyncio.gather(
+            *(wait_healthy(w, port) for port, w in zip(ports, workers, strict=True))
+        )
+        yield workers, balancer

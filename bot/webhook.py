@@ -116,7 +116,7 @@ class WebhookServer:
         except Exception:  # any malformed body; Telegram never sends one
             self._malformed()
             return web.Response(status=400)
-        await inbox_of(self.app).accept([update], self.app.update_queue)
+        await inbox_of(self.app).accept_together(update, self.app.update_queue)
         return web.Response()  # only now: the update is stored, a crash cannot lose it
 
     async def _health(self, request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Executable, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,10 +34,11 @@ class Arrival:
     payload: str
 
 
-@functools.cache
-def _store_statement(dialect: str) -> Executable:
+def _store_statement(dialect: str, rows: list[dict[str, Any]], cutoff: dt.datetime) -> Executable:
+    """One INSERT with a VALUES row per update. Given as executemany, SQLAlchemy ran it
+    row by row (its batched form does not take the conflict clause's own parameter)."""
     table = InboxUpdate.__table__
-    statement = insert_into(dialect, table)
+    statement = insert_into(dialect, table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=[table.c.update_id],
         set_={
@@ -47,7 +49,7 @@ def _store_statement(dialect: str) -> Executable:
             "done_at": None,
             "worker": statement.excluded.worker,
         },
-        where=table.c.received_at < bindparam("cutoff"),
+        where=table.c.received_at < cutoff,
     ).returning(table.c.update_id)
 
 
@@ -59,21 +61,18 @@ async def store(
     if not arrivals:
         return set()
     connection = await session.connection()
-    cutoff = now - REDELIVERY_WINDOW
-    result = await connection.execute(
-        _store_statement(dialect_of(session)),
-        [
-            {
-                "update_id": a.update_id,
-                "received_at": now,
-                "chat_id": a.chat_id,
-                "payload": a.payload,
-                "worker": worker,
-                "cutoff": cutoff,
-            }
-            for a in arrivals
-        ],
-    )
+    rows = {  # one row per id: an update delivered again in the same batch is the same
+        a.update_id: {
+            "update_id": a.update_id,
+            "received_at": now,
+            "chat_id": a.chat_id,
+            "payload": a.payload,
+            "worker": worker,
+        }
+        for a in reversed(arrivals)
+    }
+    statement = _store_statement(dialect_of(session), list(rows.values()), now - REDELIVERY_WINDOW)
+    result = await connection.execute(statement)
     return set(result.scalars())
 
 

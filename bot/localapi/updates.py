@@ -108,7 +108,10 @@ class UpdateQueue:
         self._pending_ids[entry.update_id] -= 1
         if self._pending_ids[entry.update_id] <= 0:
             del self._pending_ids[entry.update_id]
-        self.confirmed_upto = max(self.confirmed_upto, entry.update_id + 1)
+        # Every id below the oldest still queued is confirmed (a webhook confirms chats
+        # out of id order, so that may lag the one just confirmed).
+        oldest = self._queue[0].update_id if self._queue else self.next_id
+        self.confirmed_upto = max(self.confirmed_upto, oldest)
 
     def confirm(self, offset: int) -> None:
         """Apply getUpdates' ``offset``: confirm ids below it, or keep the last -offset."""
@@ -178,7 +181,7 @@ class UpdateQueue:
 
     def is_confirmed(self, update_id: int) -> bool:
         """Whether the bot has confirmed (or been relieved of) this update."""
-        return update_id not in self._pending_ids and update_id < self.confirmed_upto
+        return update_id not in self._pending_ids and update_id < self.next_id
 
     def pending_ids(self) -> list[int]:
         """Ids still queued, in order (for diagnostics)."""

@@ -1,9 +1,14 @@
-"""Webhook delivery: POST queued updates to the bot, in order, one at a time.
+"""Webhook delivery: POST queued updates to the bot as Telegram does.
 
-Like Telegram, a non-2xx answer (or a connection failure) is retried with a
-backoff and recorded in getWebhookInfo's ``last_error_*`` fields; a 2xx
-confirms the update. Backoff here is short (50 ms doubling up to 1 s) so
-tests of a flaky receiver stay fast.
+Each chat's updates go one at a time and in order: the next only once the last was
+answered 2xx. Different chats' updates go at once, up to the webhook's
+``max_connections`` requests in flight (40 unless set). A bot that answers only after
+storing an update is therefore never sent a chat's next update before it has the last.
+
+Like Telegram, a non-2xx answer (or a connection failure) is retried with a backoff,
+the chat's later updates waiting behind it, and recorded in getWebhookInfo's
+``last_error_*`` fields; a 2xx confirms the update. Backoff here is short (50 ms
+doubling up to 1 s) so tests of a flaky receiver stay fast.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 import aiohttp
 
 from bot.localapi.state import World
+from bot.localapi.updates import QueuedUpdate, update_type
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 BACKOFF_START = 0.05
@@ -113,21 +119,47 @@ class WebhookDelivery:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT)
             )
-        backoff = BACKOFF_START
-        queue = self.world.updates
-        while self.url:
-            batch = queue.select(0, 1)
-            if not batch:
-                await self.world.signal.wait()
-                continue
-            entry = batch[0]
+        lines = _ChatLines()
+        try:
+            while self.url:
+                for entry, chat in self._ready(lines):
+                    lines.busy[chat] = asyncio.get_running_loop().create_task(
+                        self._deliver(entry, chat, lines)
+                    )
+                await self.world.signal.wait(lines.next_retry())
+        finally:
+            for task in lines.busy.values():
+                task.cancel()
+
+    def _ready(self, lines: _ChatLines) -> list[tuple[QueuedUpdate, object]]:
+        """The first queued update of each chat with none in flight and no retry
+        pending, oldest first, up to the free connections."""
+        free = self.max_connections - len(lines.busy)
+        ready: list[tuple[QueuedUpdate, object]] = []
+        seen: set[object] = set()
+        now = time.monotonic()
+        for entry in self.world.updates.select(0, len(self.world.updates)):
+            if len(ready) >= free:
+                break
+            chat = chat_of(entry.payload)
+            if chat in seen:
+                continue  # behind its chat's first update
+            seen.add(chat)
+            if chat not in lines.busy and lines.retry_at.get(chat, 0.0) <= now:
+                ready.append((entry, chat))
+        return ready
+
+    async def _deliver(self, entry: QueuedUpdate, chat: object, lines: _ChatLines) -> None:
+        try:
             if await self._post(entry.payload):
                 entry.delivered = True
-                queue.remove(entry)
-                backoff = BACKOFF_START
-                continue
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, BACKOFF_MAX)
+                self.world.updates.remove(entry)
+                lines.succeeded(chat)
+            else:
+                lines.failed(chat)
+        finally:
+            del lines.busy[chat]
+            self.world.signal.notify()
 
     async def _post(self, payload: dict[str, Any]) -> bool:
         assert self._session is not None
@@ -153,3 +185,39 @@ class WebhookDelivery:
     def _error(self, message: str) -> None:
         self.last_error_date = int(time.time())
         self.last_error_message = message
+
+
+def chat_of(payload: dict[str, Any]) -> object:
+    """Whose line an update waits in: its chat, else its sender; None for neither."""
+    body = payload.get(update_type(payload))
+    if not isinstance(body, dict):
+        return None
+    message = body.get("message")
+    chat = body.get("chat") or (message.get("chat") if isinstance(message, dict) else None)
+    if isinstance(chat, dict) and "id" in chat:
+        return chat["id"]
+    sender = body.get("from")
+    return ("user", sender["id"]) if isinstance(sender, dict) and "id" in sender else None
+
+
+class _ChatLines:
+    """Per chat: the delivery in flight, and the backoff after failed ones."""
+
+    def __init__(self) -> None:
+        self.busy: dict[object, asyncio.Task[None]] = {}
+        self.retry_at: dict[object, float] = {}
+        self._backoff: dict[object, float] = {}
+
+    def succeeded(self, chat: object) -> None:
+        self.retry_at.pop(chat, None)
+        self._backoff.pop(chat, None)
+
+    def failed(self, chat: object) -> None:
+        backoff = self._backoff.get(chat, BACKOFF_START)
+        self.retry_at[chat] = time.monotonic() + backoff
+        self._backoff[chat] = min(backoff * 2, BACKOFF_MAX)
+
+    def next_retry(self) -> float | None:
+        """Seconds until the earliest pending retry, None if there is none."""
+        waiting = [at for chat, at in self.retry_at.items() if chat not in self.busy]
+        return max(0.0, min(waiting) - time.monotonic()) if waiting else None

@@ -71,6 +71,8 @@ class Inbox:
         self._sweeper: asyncio.Task[None] | None = None
         self._adopting = asyncio.Lock()  # the sweep and the order's gate may both adopt
         self.order = ChatOrder(db, self.lock, self.adopt_orphans)
+        self._arriving: list[tuple[Update, asyncio.Future[None]]] = []
+        self._storer: asyncio.Task[None] | None = None
 
     async def accept(self, updates: Sequence[Update], queue: asyncio.Queue[object]) -> None:
         """Store a batch in one commit, then queue the updates that are new.
@@ -91,12 +93,36 @@ class Inbox:
             fresh = {u.update_id for u in updates}
         for update in updates:
             if update.update_id in fresh:
-                fresh.discard(update.update_id)  # Telegram never repeats an id in a batch
+                fresh.discard(update.update_id)  # any repeat in the batch is a redelivery
                 await queue.put(update)
             else:
                 if update.update_id in held:
                     self.order.release(update.update_id)
                 log.info("update %s was delivered again; already handled", update.update_id)
+
+    async def accept_together(self, update: Update, queue: asyncio.Queue[object]) -> None:
+        """`accept` one update, stored in one commit with those that arrive meanwhile.
+
+        A webhook is posted different chats' updates at once (Telegram keeps up to 40
+        connections open), each waiting for its own answer. Updates that arrive while a
+        batch is being stored go together in the next one: one transaction for many
+        under load, none kept waiting when traffic is light. Returns after the commit.
+        """
+        arrived: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._arriving.append((update, arrived))
+        if self._storer is None or self._storer.done():
+            self._storer = asyncio.get_running_loop().create_task(self._store_arriving(queue))
+        await arrived
+
+    async def _store_arriving(self, queue: asyncio.Queue[object]) -> None:
+        while self._arriving:
+            batch, self._arriving = self._arriving, []
+            try:
+                await self.accept([update for update, _ in batch], queue)
+            finally:
+                for _, arrived in batch:
+                    if not arrived.done():
+                        arrived.set_result(None)
 
     async def resume(self, bot: Bot, queue: asyncio.Queue[object]) -> int:
         """Start as a worker, and queue what crashed workers (this one before a restart

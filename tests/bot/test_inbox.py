@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from telegram import Bot, Update
 
 from bot.app import inbox_of
@@ -133,6 +133,39 @@ async def test_a_lost_confirmation_is_said_once_with_the_current_step(
         assert await session.scalar(select(func.count()).select_from(WorkoutSet)) == 2
 
 
+def text_update(update_id: int, chat_id: int, bot: Bot) -> Update:
+    """A text message as Telegram sends it."""
+    message = {"message_id": 1, "date": 0, "text": "6", "chat": {"id": chat_id, "type": "private"}}
+    return Update.de_json({"update_id": update_id, "message": message}, bot)
+
+
+async def test_updates_arriving_together_share_one_commit_and_a_repeat_is_not_new(
+    db: Database,
+) -> None:
+    inbox, bot, queue = Inbox(db, FixedClock()), Bot(TEST_TOKEN), asyncio.Queue[object]()
+    stores: list[str] = []
+
+    def count(*args: object) -> None:
+        if str(args[2]).startswith("INSERT INTO inbox"):
+            stores.append(str(args[2]))
+
+    updates = [text_update(20 + n, LIFTER + n, bot) for n in range(6)]
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await inbox.resume(bot, asyncio.Queue())
+        await asyncio.gather(
+            *(inbox.accept_together(u, queue) for u in [*updates, updates[0]])
+        )  # as a webhook's posts at once, the first one posted twice
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+        await inbox.close()
+    assert len(stores) == 1  # one statement, in one transaction
+    handed = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [u.update_id for u in handed if isinstance(u, Update)] == [u.update_id for u in updates]
+    async with db.transaction() as session:
+        assert [p.update_id for p in await repo.pending(session)] == [u.update_id for u in updates]
+
+
 async def test_a_dead_workers_updates_are_taken_over_and_a_live_ones_are_not(
     db: Database,
 ) -> None:
@@ -143,18 +176,7 @@ async def test_a_dead_workers_updates_are_taken_over_and_a_live_ones_are_not(
     bot = Bot(TEST_TOKEN)
     try:
         assert await first.resume(bot, asyncio.Queue()) == 0
-        update = Update.de_json(
-            {
-                "update_id": 5,
-                "message": {
-                    "message_id": 1,
-                    "date": 0,
-                    "text": "6",
-                    "chat": {"id": LIFTER, "type": "private"},
-                },
-            },
-            bot,
-        )
+        update = text_update(5, LIFTER, bot)
         await first.accept([update], asyncio.Queue())  # stored, handled by nobody yet
         assert await second.resume(bot, queue) == 0  # the first one is alive: its own
         await first.lock.release()  # as when its process dies

@@ -32,7 +32,6 @@ from benchmarks.client import EmulatorClient
 from benchmarks.databases import BenchDatabase, fresh_database, postgres_reachable
 from benchmarks.lifting import users
 from benchmarks.population import due_at, insert_lifters
-from benchmarks.proxy import RoundRobin
 from bot.db.models import InboxUpdate
 from bot.pipeline.workers import WORKER_LOCKS
 from bot.scheduling.leader import FANOUT_LOCK
@@ -226,30 +225,16 @@ async def test_three_webhook_workers_keep_each_lifters_order_and_send_each_remin
     pace = random.Random(f"multi-{REMINDERS}-{LIFTERS}")
     reminded = users(REMINDERS)
     lifters = [FIRST_LIFTER + i for i in range(LIFTERS)]
-    ports = [processes.free_port() for _ in range(WORKERS)]
-    balancer = RoundRobin([f"http://127.0.0.1:{port}" for port in ports])
     async with (
         processes.emulator(tmp_path) as api,
         fresh_database("postgres", tmp_path, "multi") as database,
-        balancer.serving(processes.free_port()) as proxy,
         contextlib.AsyncExitStack() as stack,
     ):
         await database.migrate()
         await insert_lifters(database, REMINDERS, due_at(dt.datetime.now(dt.UTC)))
         await api.introduce(reminded, processes.TOKEN)
-        workers = []
-        for number, port in enumerate(ports):
-            env = {**processes.webhook_env(f"{proxy}/telegram", port), "LOG_LEVEL": "WARNING"}
-            command = (*processes.COACH, "--webhook")
-            workers.append(
-                await stack.enter_async_context(
-                    processes.bot(
-                        f"worker{number}", command, tmp_path, api, database.url, wait=False, env=env
-                    )
-                )
-            )
-        await asyncio.gather(
-            *(processes.wait_healthy(w, port) for port, w in zip(ports, workers, strict=True))
+        workers, balancer = await stack.enter_async_context(
+            processes.webhook_workers(WORKERS, tmp_path, api, database.url)
         )
         began = time.time()
         training = asyncio.gather(*(train(api, user, pace) for user in lifters))

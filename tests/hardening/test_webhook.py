@@ -3,6 +3,7 @@ health check answers on the same port."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import subprocess
@@ -58,14 +59,14 @@ async def hooked(emulator: BotApiEmulator, db: Database) -> AsyncIterator[Hooked
     harness.app = None
 
 
-def forged(update_id: int, text: str) -> dict[str, Any]:
+def forged(update_id: int, text: str, user: int = LIFTER) -> dict[str, Any]:
     """An update as Telegram would post it, from the lifter."""
     return {
         "update_id": update_id,
         "message": {
             "message_id": update_id,
-            "from": {"id": LIFTER, "is_bot": False, "first_name": "Lifter"},
-            "chat": {"id": LIFTER, "type": "private", "first_name": "Lifter"},
+            "from": {"id": user, "is_bot": False, "first_name": "Lifter"},
+            "chat": {"id": user, "type": "private", "first_name": "Lifter"},
             "date": int(time.time()),
             "text": text,
             "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
@@ -93,6 +94,29 @@ async def test_only_requests_with_the_secret_get_in(hooked: Hooked) -> None:
     await wait_handled(bot, 90_002)
     assert "Deadlift (1 of 5)" in texts(bot.new_messages())
     assert await rows_of(bot.db, LIFTER) != before
+
+
+async def test_updates_posted_at_once_are_each_answered_once(
+    hooked: Hooked,
+) -> None:
+    """Telegram posts different chats' updates at once: each is answered, and an update
+    posted twice at once is answered once."""
+    bot, url = hooked.bot, hooked.url
+    lifters = [LIFTER + n for n in range(6)]
+    for lifter in lifters:
+        await bot.say("/start", user=lifter)
+    updates = [forged(91_000 + n, "/help", lifter) for n, lifter in enumerate(lifters)]
+    async with httpx.AsyncClient() as client:
+        answers = await asyncio.gather(
+            *(client.post(url, json=u, headers={SECRET_HEADER: SECRET}) for u in updates),
+            client.post(url, json=updates[0], headers={SECRET_HEADER: SECRET}),
+        )
+    assert [answer.status_code for answer in answers] == [200] * (len(updates) + 1)
+    for update in updates:
+        await wait_handled(bot, update["update_id"])
+    for lifter in lifters:
+        assert "/workout" in texts(bot.new_messages(lifter))
+    assert [len(bot.new_messages(lifter)) for lifter in lifters] == [0] * len(lifters)
 
 
 async def test_health_endpoint_answers_on_the_same_port(hooked: Hooked) -> None:

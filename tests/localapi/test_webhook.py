@@ -115,3 +115,61 @@ async def test_set_webhook_ends_a_parked_poll(
     )
     bad_secret = await call(http, "setWebhook", url=receiver.url, secret_token="no spaces!")
     assert bad_secret.status_code == 400
+
+
+@dataclass
+class HoldingReceiver:
+    """Answers each POST only when the test releases its update id."""
+
+    url: str = ""
+    arrived: list[int] = field(default_factory=list)
+    released: dict[int, asyncio.Event] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def gate(self, update_id: int) -> asyncio.Event:
+        return self.released.setdefault(update_id, asyncio.Event())
+
+    async def handle(self, request: web.Request) -> web.Response:
+        update_id = json.loads(await request.read())["update_id"]
+        self.arrived.append(update_id)
+        self.changed.set()
+        await self.gate(update_id).wait()
+        return web.Response()
+
+    async def wait_arrived(self, count: int) -> list[int]:
+        async with asyncio.timeout(5):
+            while len(self.arrived) < count:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.arrived
+
+
+async def test_webhook_sends_each_chat_in_order_and_chats_at_once(
+    emu: BotApiEmulator, bot: Bot
+) -> None:
+    """As Telegram: a chat's next update waits for the last one's answer; another
+    chat's update does not wait for it."""
+    target = HoldingReceiver()
+    app = web.Application()
+    app.router.add_post("/hook", target.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/hook")
+        first = await emu.send_text(USER, "6")
+        second = await emu.send_text(USER, "2")
+        other = await emu.send_text(USER + 1, "/workout")
+        assert await target.wait_arrived(2) == [first, other]  # the other chat did not wait
+        await asyncio.sleep(0.2)
+        assert target.arrived == [first, other]  # the second "2" waits for the "6"'s answer
+        target.gate(other).set()
+        await emu.wait_confirmed(other)
+        assert not emu.world.updates.is_confirmed(first)
+        target.gate(first).set()
+        assert await target.wait_arrived(3) == [first, other, second]
+        target.gate(second).set()
+        await emu.wait_confirmed(second)
+        assert emu.stats()["confirmed_offset"] == other + 1  # all three confirmed
+    finally:
+        await runner.cleanup()
