@@ -6,15 +6,17 @@ transaction opened with BEGIN IMMEDIATE so a read-then-write transaction holds t
 write lock from its first statement; with the driver's deferred BEGIN two such
 transactions can both read and then one fails with "database is locked" or an update
 is lost. Statements go through `bot.db.sqlite_driver`, one thread hop each.
-PostgreSQL: asyncpg with pre-ping so a restarted server is survived.
+PostgreSQL: asyncpg; each connection the pool hands out starts its transaction at once,
+so one whose server was restarted is replaced unnoticed (`bot.db.liveness`).
 
 Every database call fails within `timeout` seconds (DATABASE_TIMEOUT, 5 by default), so
 in a network partition that drops packets the lifter hears "try again in a moment"
 instead of nothing, and the eight processing slots free up rather than all waiting:
-PostgreSQL: connecting, and each command once connected, pre-ping included (asyncpg's
-`command_timeout`); the server ends a statement that long too (`statement_timeout`),
-drops a client it hears nothing from within about 25 s (TCP keepalives) and a
-transaction left idle for a minute, so a vanished client's locks don't outlive it.
+PostgreSQL: connecting, and each command once connected, that first BEGIN included
+(asyncpg's `command_timeout`); the server ends a statement that long too
+(`statement_timeout`), drops a client it hears nothing from within about 25 s (TCP
+keepalives) and a transaction left idle for a minute, so a vanished client's locks
+don't outlive it.
 (A PgBouncer in front must let these through: `ignore_startup_parameters`.)
 SQLite: waiting for another process's write lock (busy timeout), and for this
 process's own turn (below). Migrations get the same limit; a long one needs
@@ -39,6 +41,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db import sqlite_driver
+from bot.db.liveness import begin_on_checkout
 
 DEFAULT_TIMEOUT_S = 5.0
 POSTGRES_SERVER_LIMITS = {
@@ -84,7 +87,6 @@ def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) 
         engine = create_async_engine(url, **kwargs)
         _tune_sqlite(engine, timeout)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     connect_args = dict(kwargs.get("connect_args", {}))
     connect_args.setdefault("timeout", timeout)
     connect_args.setdefault("command_timeout", timeout)
@@ -98,7 +100,9 @@ def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) 
     kwargs["connect_args"] = connect_args
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    begin_on_checkout(engine)
+    return engine
 
 
 class Database:

@@ -3,6 +3,7 @@ nothing is half-written, and the coach recovers by itself when the database is b
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -49,7 +50,9 @@ async def log_first_set(bot: BotHarness) -> tuple[list[int], int, str]:
 
 
 async def test_restarted_database_connections_are_replaced_unnoticed(
-    bot: BotHarness, proxied_postgres: tuple[Database, TcpProxy, str]
+    bot: BotHarness,
+    proxied_postgres: tuple[Database, TcpProxy, str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     _, _, application_name = proxied_postgres
     errors = record_errors(bot.app)
@@ -71,6 +74,9 @@ async def test_restarted_database_connections_are_replaced_unnoticed(
     assert "Logged set 2: 235 lb x 5 (2 left)" in texts(await bot.say("5 2"))
     assert await position(bot) == ([1, 2], 3, "reps")
     assert errors == []
+    # Not even the operator: no part of the coach met a dead connection (the inbox
+    # would have handled the update without storing it first, and warned).
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 async def test_database_out_of_reach_mid_update_leaves_nothing_half_written(
@@ -105,9 +111,10 @@ async def test_database_out_of_reach_mid_update_leaves_nothing_half_written(
 async def test_a_database_that_drops_packets_gets_try_again_and_stalls_no_one(
     bot: BotHarness, proxied_postgres: tuple[Database, TcpProxy, str]
 ) -> None:
-    """A partition that drops packets (nothing refused, nothing closed): the pooled
-    connections' pre-ping and the statements themselves time out, so the lifter and
-    more lifters than there are processing slots each hear "try again"."""
+    """A partition that drops packets (nothing refused, nothing closed): the BEGIN a
+    pooled connection sends when handed out, and the statements themselves, time out,
+    so the lifter and more lifters than there are processing slots each hear "try
+    again"."""
     _, proxy, _ = proxied_postgres
     before = await log_first_set(bot)
 
