@@ -187,11 +187,12 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
 
     Every message of a workout starts here, so it is one round trip, of one row per
     exercise (one without a workout) with that exercise's sets folded into a string.
-    One row per set made the lifter's, settings' and workout's columns come back and be
-    converted again for every set; a second query for the sets cost more than both. On
-    PostgreSQL it locks the lifter's settings row until commit: that serializes one
-    lifter's workout steps across workers (the workout itself is on the nullable side of
-    the join, which PostgreSQL cannot lock).
+    One row per set made the lifter's, settings', workout's and exercise's columns come
+    back and be converted again for every set; a second query for the exercises and
+    their sets cost its own round trip, more than it saved. On PostgreSQL it locks the
+    lifter's settings row until commit: that serializes one lifter's workout steps
+    across workers (the workout itself is on the nullable side of the join, which
+    PostgreSQL cannot lock).
     """
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
