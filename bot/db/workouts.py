@@ -19,7 +19,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Executable, String, and_, bindparam, cast, delete, func, insert, select
+from sqlalchemy import (
+    Executable,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -36,6 +47,7 @@ from bot.db.models import (
     RirCheck,
     User,
     UserSettings,
+    Weight,
     Workout,
     WorkoutExercise,
     WorkoutSet,
@@ -82,17 +94,34 @@ class WorkoutSetRow(NamedTuple):
     warmup: bool
 
 
-_SET_COLUMNS = (
-    WorkoutSet.id,
-    WorkoutSet.workout_exercise_id,
-    WorkoutSet.exercise_key,
-    WorkoutSet.set_number,
-    WorkoutSet.weight,
-    WorkoutSet.unit,
-    WorkoutSet.reps,
-    WorkoutSet.rir,
-    WorkoutSet.warmup,
+# A set as text, "id:set_number:weight:unit:reps:rir:warmup:exercise_key", so that an
+# exercise's sets fold into one string (`_SETS`): the rir empty when NULL (a NULL would
+# void the whole text), the key last (split off whatever it holds). A weight renders
+# exactly: PostgreSQL's numeric as written, SQLite's REAL with 15 significant digits,
+# more than the column's 10; `_set_row` gives it the column's scale, as the ORM would.
+_SET = (
+    cast(WorkoutSet.id, String)
+    + ":"
+    + cast(WorkoutSet.set_number, String)
+    + ":"
+    + cast(WorkoutSet.weight, String)
+    + ":"
+    + WorkoutSet.unit
+    + ":"
+    + cast(WorkoutSet.reps, String)
+    + ":"
+    + func.coalesce(cast(WorkoutSet.rir, String), "")
+    + ":"
+    + case((WorkoutSet.warmup, "1"), else_="0")
+    + ":"
+    + WorkoutSet.exercise_key
 )
+_SETS = (
+    select(func.aggregate_strings(_SET, ";"))
+    .where(WorkoutSet.workout_exercise_id == WorkoutExercise.id)
+    .scalar_subquery()
+)
+_WEIGHT_PLACES = Decimal(10) ** -(Weight.scale or 0)
 # Read with the lifter's state, each once per query (neither refers to a joined row):
 # their reps-in-reserve checks as "reps:predicted:amrap;..." (the bias needs no order), and
 # when their first workout started (the first check is due four weeks on). Folded in, they
@@ -121,6 +150,7 @@ _LIFTER_STATE = (
         UserSettings,
         Workout,
         WorkoutExercise,
+        _SETS,
         RestTimer.user_id.is_not(None),
         _CHECKS,
         _FIRST_STARTED,
@@ -128,14 +158,11 @@ _LIFTER_STATE = (
     .join(UserSettings, UserSettings.user_id == User.id)
     .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
-    .outerjoin(WorkoutSet, WorkoutSet.workout_exercise_id == WorkoutExercise.id)
     .outerjoin(RestTimer, RestTimer.user_id == User.id)
-    .add_columns(*_SET_COLUMNS)
     .where(User.id == bindparam("user_id"))
-    .order_by(WorkoutExercise.position, WorkoutSet.id)
+    .order_by(WorkoutExercise.position)
     .with_for_update(of=UserSettings)
 )
-_FIRST_SET_COLUMN = 7
 
 
 @dataclass(slots=True)
@@ -158,26 +185,46 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     """The lifter, settings, active workout, its exercises and sets, checks and first
     workout's start in one query; None if unknown.
 
-    Every message of a workout starts here, so it is one round trip: one row per set (or
-    per exercise without sets), which cost less than a second query for the sets. On
-    PostgreSQL it locks the lifter's settings row until commit: that serializes one
-    lifter's workout steps across workers (the workout itself is on the nullable side of
-    the join, which PostgreSQL cannot lock).
+    Every message of a workout starts here, so it is one round trip, of one row per
+    exercise (one without a workout) with that exercise's sets folded into a string.
+    One row per set made the lifter's, settings', workout's and exercise's columns come
+    back and be converted again for every set; a second query for the exercises and
+    their sets cost its own round trip, more than it saved. On PostgreSQL it locks the
+    lifter's settings row until commit: that serializes one lifter's workout steps
+    across workers (the workout itself is on the nullable side of the join, which
+    PostgreSQL cannot lock).
     """
     rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _, resting, checks, first = rows[0][:_FIRST_SET_COLUMN]
+    user, settings, workout, _, _, resting, checks, first = rows[0]
     exercises: list[WorkoutExercise] = []
     sets: list[WorkoutSetRow] = []
     for row in rows:
-        if row[3] is not None and (not exercises or exercises[-1] is not row[3]):
-            exercises.append(row[3])
-        if row[_FIRST_SET_COLUMN] is not None:
-            sets.append(WorkoutSetRow(*row[_FIRST_SET_COLUMN:]))
-    sets.sort(key=lambda s: s.id)
+        exercise, folded = row[3], row[4]
+        if exercise is not None:
+            exercises.append(exercise)
+        if folded:
+            sets.extend(_set_row(exercise.id, one) for one in folded.split(";"))
+    sets.sort(key=lambda s: s.id)  # folded in no particular order
     return LifterState(
         user, settings, workout, exercises, sets, bool(resting), _checks(checks), first
+    )
+
+
+def _set_row(exercise_id: int, text: str) -> WorkoutSetRow:
+    """One set `_SET` wrote as text, back as the row the ORM would have read."""
+    id_, number, weight, unit, reps, rir, warmup, key = text.split(":", 7)
+    return WorkoutSetRow(
+        id=int(id_),
+        workout_exercise_id=exercise_id,
+        exercise_key=key,
+        set_number=int(number),
+        weight=Decimal(weight).quantize(_WEIGHT_PLACES),
+        unit=unit,
+        reps=int(reps),
+        rir=int(rir) if rir else None,
+        warmup=warmup == "1",
     )
 
 
