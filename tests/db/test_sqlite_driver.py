@@ -1,5 +1,6 @@
-"""The SQLite connection under the engine: results as before, and a locked database never
-stalls the event loop (other lifters' messages keep being handled while one waits)."""
+"""The SQLite connection under the engine: results and errors as before, a locked database
+or a bulk write never stalls the event loop (other lifters' messages keep being handled
+meanwhile), and an update given up midway leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db.engine import Database
 
@@ -23,6 +25,42 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
         await connection.execute(text("CREATE TABLE lifts (id INTEGER PRIMARY KEY, reps INT)"))
     yield db
     await db.dispose()
+
+
+async def write(database: Database, reps: int) -> None:
+    """One lifter's update: a row in a transaction of its own."""
+    async with database.transaction() as session:
+        await session.execute(text("INSERT INTO lifts (reps) VALUES (:reps)"), {"reps": reps})
+
+
+async def stored_reps(database: Database) -> list[int]:
+    async with database.engine.begin() as connection:
+        return list((await connection.scalars(text("SELECT reps FROM lifts ORDER BY id"))).all())
+
+
+@asynccontextmanager
+async def another_process_writing(path: Path) -> AsyncIterator[threading.Event]:
+    """Another process holding SQLite's write lock (it adds reps 5) until the yielded
+    event is set, at the latest when the block ends."""
+    holding, release = threading.Event(), threading.Event()
+
+    def other_process() -> None:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO lifts (reps) VALUES (5)")
+        holding.set()
+        release.wait(timeout=30)
+        other.execute("COMMIT")
+        other.close()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    await asyncio.to_thread(holding.wait, 30)
+    try:
+        yield release
+    finally:
+        release.set()
+        await asyncio.to_thread(holder.join)
 
 
 async def test_rows_counts_and_ids_come_back(database: Database) -> None:
@@ -38,13 +76,22 @@ async def test_rows_counts_and_ids_come_back(database: Database) -> None:
         assert rows.all() == [(1, 7), (2, 8), (3, 9)]
 
 
-async def test_a_failed_statement_raises_and_rolls_back(database: Database) -> None:
-    with pytest.raises(IntegrityError):
+@pytest.mark.parametrize(
+    ("failing", "error", "cause"),
+    [
+        ("INSERT INTO lifts (id, reps) VALUES (1, 6)", IntegrityError, sqlite3.IntegrityError),
+        ("INSERT INTO no_such_table (reps) VALUES (6)", OperationalError, sqlite3.OperationalError),
+    ],
+)
+async def test_a_failed_statement_raises_and_rolls_back(
+    database: Database, failing: str, error: type[Exception], cause: type[Exception]
+) -> None:
+    with pytest.raises(error) as raised:
         async with database.engine.begin() as connection:
             await connection.execute(text("INSERT INTO lifts (id, reps) VALUES (1, 5)"))
-            await connection.execute(text("INSERT INTO lifts (id, reps) VALUES (1, 6)"))
-    async with database.engine.begin() as connection:
-        assert (await connection.execute(text("SELECT count(*) FROM lifts"))).scalar() == 0
+            await connection.execute(text(failing))
+    assert isinstance(raised.value.__cause__, cause)
+    assert await stored_reps(database) == []
 
 
 async def test_waiting_for_the_write_lock_leaves_the_event_loop_free(
@@ -53,34 +100,83 @@ async def test_waiting_for_the_write_lock_leaves_the_event_loop_free(
     """Another process holds the write lock until a coroutine on our loop lets it go: if
     waiting for the lock blocked the loop, the release could never run and the write would
     fail with "database is locked" when the busy timeout ran out."""
-    holding, release = threading.Event(), threading.Event()
+    async with another_process_writing(tmp_path / "driver.db") as release:
+        writer = asyncio.create_task(write(database, 6))
+        await asyncio.sleep(0.2)  # the writer is now waiting for the lock
+        assert not writer.done()
+        release.set()  # runs only because the loop is free
+        await writer
+    assert await stored_reps(database) == [5, 6]
 
-    def other_process() -> None:
-        other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("INSERT INTO lifts (reps) VALUES (5)")
-        holding.set()
-        release.wait(timeout=30)
-        other.execute("COMMIT")
-        other.close()
 
-    holder = threading.Thread(target=other_process)
-    holder.start()
-    await asyncio.to_thread(holding.wait, 30)
+async def test_an_update_given_up_while_waiting_for_the_lock_writes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    """An update cancelled (a shutdown, a timeout) while it waits for another process's
+    write lock: its row never lands, even once the lock is free, and it leaves no lock
+    behind, so the next update goes through."""
+    async with another_process_writing(tmp_path / "driver.db") as release:
+        writer = asyncio.create_task(write(database, 6))
+        await asyncio.sleep(0.2)  # the writer is now waiting for the lock
+        writer.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await writer
+    await write(database, 7)
+    assert await stored_reps(database) == [5, 7]
 
-    async def write() -> None:
+
+async def test_an_update_given_up_midway_leaves_nothing_half_written(database: Database) -> None:
+    written = asyncio.Event()
+
+    async def two_rows() -> None:
         async with database.transaction() as session:
             await session.execute(text("INSERT INTO lifts (reps) VALUES (6)"))
+            written.set()
+            await asyncio.sleep(30)  # a handler's other work, mid-transaction
+            await session.execute(text("INSERT INTO lifts (reps) VALUES (7)"))
 
-    writer = asyncio.create_task(write())
-    await asyncio.sleep(0.2)  # the writer is now waiting for the lock
-    assert not writer.done()
-    release.set()  # runs only because the loop is free
-    await writer
-    await asyncio.to_thread(holder.join)
+    update = asyncio.create_task(two_rows())
+    await written.wait()
+    update.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await update
+    await write(database, 8)
+    assert await stored_reps(database) == [8]
+
+
+async def test_a_bulk_write_leaves_the_event_loop_free(database: Database) -> None:
+    """Halfway through a 100,000-row write (an import), SQLite waits for a coroutine on
+    our loop: if the write blocked the loop, that coroutine could never run and the
+    write would fail when the wait gave up."""
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def row_written(reps: int) -> int:
+        if reps == 50_000:
+            halfway.set()
+            if not go_on.wait(timeout=30):
+                raise RuntimeError("the event loop was blocked")
+        return reps
+
+    async def other_lifters() -> None:
+        await asyncio.to_thread(halfway.wait, 30)
+        go_on.set()  # runs only because the loop is free
+
+    others = asyncio.create_task(other_lifters())
     async with database.engine.begin() as connection:
-        reps = (await connection.execute(text("SELECT reps FROM lifts ORDER BY id"))).all()
-    assert reps == [(5,), (6,)]
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.create_function("row_written", 1, row_written)
+        await connection.execute(
+            text(
+                "CREATE TEMP TRIGGER watch AFTER INSERT ON lifts BEGIN "
+                "SELECT row_written(NEW.reps); END"
+            )
+        )
+        rows = [{"reps": reps} for reps in range(100_000)]
+        await connection.execute(text("INSERT INTO lifts (reps) VALUES (:reps)"), rows)
+    await others
+    assert len(await stored_reps(database)) == 100_000
 
 
 async def test_disposing_closes_every_connection_thread(tmp_path: Path) -> None:
