@@ -5,7 +5,8 @@ instead of failing, foreign keys on (cascading deletes depend on it), and every
 transaction opened with BEGIN IMMEDIATE so a read-then-write transaction holds the
 write lock from its first statement; with the driver's deferred BEGIN two such
 transactions can both read and then one fails with "database is locked" or an update
-is lost. Statements go through `bot.db.sqlite_driver`, one thread hop each.
+is lost. Statements go through `bot.db.sqlite_driver`: BEGIN and COMMIT on the
+connection's thread, the statements between them in place.
 PostgreSQL: asyncpg; each connection the pool hands out starts its transaction at once,
 so one whose server was restarted is replaced unnoticed (`bot.db.liveness`).
 
