@@ -67,21 +67,22 @@ class Recent:
         """One more at `at` (what is older than `SPAN` windows is forgotten)."""
         self._last.append(at)
         self._span.append(at)
-        _drop_before(self._last, at - self.window)
-        _drop_before(self._span, at - SPAN * self.window)
+        drop_before(self._last, at - self.window)
+        drop_before(self._span, at - SPAN * self.window)
 
     def last_window(self, now: float) -> deque[float]:
         """What happened in the last window, oldest first."""
-        _drop_before(self._last, now - self.window)
+        drop_before(self._last, now - self.window)
         return self._last
 
     def rate(self, now: float) -> float:
         """Per window: the last one's count or the average over `SPAN`, the higher."""
-        _drop_before(self._span, now - SPAN * self.window)
+        drop_before(self._span, now - SPAN * self.window)
         return max(len(self.last_window(now)), len(self._span) / SPAN)
 
 
-def _drop_before(times: deque[float], horizon: float) -> None:
+def drop_before(times: deque[float], horizon: float) -> None:
+    """Forget the times (oldest first) at or before `horizon`."""
     while times and times[0] <= horizon:
         times.popleft()
 

@@ -1,10 +1,18 @@
 """Send scheduled messages within Telegram's limits, and say plainly how each one went.
 
 Telegram allows about 30 messages per second overall and 1 per second to one chat, and
-counts them in sliding windows. The `Pacer` spaces sends evenly (a burst of 30 followed
-by a steady refill would still exceed a sliding window), a little under the limits, and
-leaves room for lifters' replies, which share the 30 and are never held
+counts them in sliding windows, each message when it arrives. The `Pacer` spaces sends
+evenly (a burst of 30 followed by a steady refill would still exceed a sliding window)
+and leaves room for lifters' replies, which share the 30 and are never held
 (`bot.scheduling.budget`).
+
+When a message arrives is not known here, only that it lies between its departure and
+its answer: a request held up on the way (the network, a busy event loop on either
+side) arrives in a later second, next to those that left on time. So a message counts
+from when it leaves until one window after it is answered, and one more may leave only
+while fewer than the limit count: then no window of Telegram's can hold more, however
+late each arrived within its span. That costs the round trip of each message out of a
+window (a few milliseconds to the emulator; against Telegram, its latency).
 
 Each attempt takes a slot of its own, retries included, and retries happen here only:
 the transport (`bot.retry`) tries these sends once (`paced`) and hands every failure
@@ -33,17 +41,11 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.messaging import send
 from bot.replies import Reply
 from bot.retry import NOT_SENT, RetryPolicy, paced
-from bot.scheduling.budget import FLOOR_SHARE, ReplyRate, room
+from bot.scheduling.budget import FLOOR_SHARE, ReplyRate, drop_before, room
 from bot.scheduling.reminders import Status
 
 log = logging.getLogger(__name__)
 
-# Telegram places a message in its window when the request arrives, the pacer when it
-# leaves, and the time in between varies (the network, a busy event loop on either side).
-# A window 3 % longer absorbs 30 ms of that variation: 31 messages that left 1.03 s
-# apart still arrive more than 1 s apart. That keeps 97 % of the limit; a rarer, larger
-# delay costs one 429, and the refused message only goes again in a later slot.
-MARGIN = 0.03
 LONGEST_FLOOD_WAIT = RetryPolicy().max_retry_after  # longer: fail rather than sit on a claim
 FLOODED = 6  # 429s in a row (see `Sender._flood_wait`) that hold every send
 _FORGET_CHATS_AT = 4096  # prune per-chat slots in the past once this many are remembered
@@ -53,15 +55,15 @@ class Pacer:
     """Evenly spaced send slots: `per_second` overall, `per_chat_per_second` per chat.
 
     A slot is booked before anyone waits, so concurrent senders never share one. What
-    counts is when a message actually leaves: a slot taken late (the event loop was
-    busy) must not let the next ones bunch up, so at most `per_second` may leave in any
-    window, counting those Telegram refused: a 429 may mean its window is fuller than
-    ours. Replies take their share first (`bot.scheduling.budget`): the slots are spaced
-    for what `replies` leaves, and none is used while the window, the replies this
-    process sent and those other workers are thought to send counted, is full, unless
-    reminders had less than their floor in it. `time_scale` shrinks every interval
-    alike (tests against a scaled emulator); `clock` and `sleep` let tests run the pacer
-    in virtual time.
+    counts is each message's span from departure to answer (`wait` to `answered`): at
+    most `per_second` may count in any window, those Telegram refused too (a 429 may
+    mean its window is fuller than ours), and a chat's next message waits a chat
+    interval after the last one's answer. Replies take their share first
+    (`bot.scheduling.budget`): the slots are spaced for what `replies` leaves, and none
+    is used while the window, the replies this process sent and those other workers are
+    thought to send counted, is full, unless reminders had less than their floor in it.
+    `time_scale` shrinks every interval alike (tests against a scaled emulator); `clock`
+    and `sleep` let tests run the pacer in virtual time.
     """
 
     def __init__(
@@ -73,7 +75,7 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.window = time_scale * (1 + MARGIN)
+        self.window = time_scale
         self.per_window = max(1, int(per_second))
         self.floor = max(1, round(FLOOR_SHARE * self.per_window))  # reminders' least share
         self.chat_interval = self.window / per_chat_per_second
@@ -81,7 +83,9 @@ class Pacer:
         self.replies = ReplyRate(self.window, clock)
         self._next = 0.0  # the next free slot
         self._held_until = 0.0  # Telegram asked every send to wait until then
-        self._left: deque[float] = deque()  # when the messages of the last window left
+        self._in_flight = 0  # messages that left and are not answered yet
+        self._answered: deque[float] = deque()  # when the last window's answers came
+        self._answer = asyncio.Event()  # set (and replaced) at each answer
         self._chat_free: dict[int, float] = {}  # when a chat may get its next message
 
     def share(self, now: float) -> int:
@@ -97,16 +101,27 @@ class Pacer:
         return start
 
     async def wait(self, chat_id: int) -> float:
-        """Return when a message to `chat_id` may go out: that instant."""
+        """Return when a message to `chat_id` may go out: that instant. It counts until
+        `answered` is called for it, which the caller must do however the send ends."""
         # A chat held far ahead (its 429) waits without booking: others keep their slots.
         while (free := self._chat_free.get(chat_id, 0.0)) > (now := self.clock()):
             await self.sleep(free - now)
         await self._until(self.reserve(chat_id, now))
         while (free := self._free_at(now := self.clock())) > now:
-            await self.sleep(free - now)
-        self._left.append(now)
+            await self._until_answer_or(free, now)
+        self._in_flight += 1
         self._keep_chat_free(chat_id, now, now)
         return now
+
+    def answered(self, chat_id: int) -> None:
+        """The message to `chat_id` came back (answer, error or timeout): it has
+        arrived if ever, and counts one window more, as if it had arrived just now."""
+        now = self.clock()
+        self._in_flight -= 1
+        self._answered.append(now)
+        self._keep_chat_free(chat_id, now, now)
+        self._answer.set()
+        self._answer = asyncio.Event()
 
     def hold(self, seconds: float, chat_id: int | None = None) -> None:
         """Telegram asked for a pause: nothing goes to `chat_id` (or to anyone) before it ends."""
@@ -118,20 +133,21 @@ class Pacer:
             self._chat_free[chat_id] = max(self._chat_free.get(chat_id, 0.0), until)
 
     def _free_at(self, now: float) -> float:
-        """When one more message may leave: under its share of a window, and with the
-        window not full counting replies (or below the floor)."""
-        left = self._left
-        while left and left[0] <= now - self.window:
-            left.popleft()
-        everything = sorted((*left, *self.replies.sent.last_window(now)))
+        """When one more message may leave (infinity: once one in flight is answered):
+        under its share of a window, and with the window not full counting replies (or
+        below the floor)."""
+        drop_before(self._answered, now - self.window)
+        ours = [*self._answered, *[math.inf] * self._in_flight]  # when each was answered
+        everything = sorted((*ours, *self.replies.sent.last_window(now)))
         full = self.per_window - self.replies.elsewhere(now)
-        by_share = self._room_at(left, self.share(now))
+        by_share = self._room_at(ours, self.share(now))
         by_all = self._room_at(everything, full) if full > 0 else math.inf
-        return max(self._held_until, by_share, min(by_all, self._room_at(left, self.floor)))
+        return max(self._held_until, by_share, min(by_all, self._room_at(ours, self.floor)))
 
-    def _room_at(self, sent: Sequence[float], most: int) -> float:
-        """When fewer than `most` of these sends are left in the window."""
-        return sent[-most] + self.window if len(sent) >= most else 0.0
+    def _room_at(self, counted: Sequence[float], most: int) -> float:
+        """When fewer than `most` of these messages count (each until a window after
+        its time here)."""
+        return counted[-most] + self.window if len(counted) >= most else 0.0
 
     def _keep_chat_free(self, chat_id: int, sent_at: float, now: float) -> None:
         if len(self._chat_free) >= _FORGET_CHATS_AT:
@@ -142,6 +158,15 @@ class Pacer:
     async def _until(self, instant: float) -> None:
         now = self.clock()
         if instant > now:
+            await self.sleep(instant - now)
+
+    async def _until_answer_or(self, instant: float, now: float) -> None:
+        """Sleep until `instant`, or, if that is never, until the next answer: only an
+        answer frees a window full of messages in flight (each ends, if only in a
+        timeout)."""
+        if math.isinf(instant):
+            await self._answer.wait()
+        else:
             await self.sleep(instant - now)
 
 
@@ -174,7 +199,10 @@ class Sender:
         """Send `reply`; how it went and how many attempts it took."""
         for attempt in range(1, self.attempts + 1):
             left_at = await self.pacer.wait(chat_id)
-            status = await self._attempt(chat_id, reply, attempt, left_at)
+            try:
+                status = await self._attempt(chat_id, reply, attempt, left_at)
+            finally:
+                self.pacer.answered(chat_id)
             if status is not None:
                 return status, attempt
         log.warning("gave up sending to %s after %d attempts", chat_id, self.attempts)

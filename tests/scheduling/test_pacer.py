@@ -2,6 +2,8 @@
 
 Sends are run in virtual time: the clock jumps to the next wake-up once every sender is
 waiting, so minutes of pacing take milliseconds and nothing depends on the machine.
+Telegram counts a message when it arrives, somewhere between its departure and its
+answer: the limits hold for every such choice of arrivals (`most_in_any_window`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import asyncio
 import heapq
 import itertools
 import random
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import NamedTuple
 
 from bot.scheduling.sender import Pacer
 
 SETTLE = 5  # event-loop turns after a wake-up: the woken sender runs to its next sleep
+ROUNDING = 1e-9  # seconds: virtual times this close are one (sums of floats differ so)
 
 
 class VirtualTime:
@@ -59,79 +63,108 @@ class VirtualTime:
             task.result()
 
 
+Latency = Callable[[int], float]  # the round trip of the n-th message sent
+
+
+def instantly(n: int) -> float:
+    """Answered the moment it left."""
+    return 0.0
+
+
+class Sent(NamedTuple):
+    """One message: when it left, when its answer came back, and to which chat."""
+
+    left: float
+    answered: float
+    chat: int
+
+
+async def send_one(time: VirtualTime, pacer: Pacer, chat: int, latency: float) -> Sent:
+    """Wait for a slot, then spend `latency` on the way and answer, as `Sender` does."""
+    left = await pacer.wait(chat)
+    await time.sleep(latency)
+    pacer.answered(chat)
+    return Sent(left, time.now, chat)
+
+
 async def send_all(
-    time: VirtualTime, pacer: Pacer, chats: Iterable[int], at_once: int = 8
-) -> list[tuple[float, int]]:
-    """Send to `chats` in order with `at_once` senders; when each message left, and where."""
-    todo, left = list(chats)[::-1], []
+    time: VirtualTime,
+    pacer: Pacer,
+    chats: Iterable[int],
+    at_once: int = 8,
+    latency: Latency = instantly,
+) -> list[Sent]:
+    """Send to `chats` in order with `at_once` senders; each message, in departure order."""
+    todo, sent = list(enumerate(chats))[::-1], []
 
     async def sender() -> None:
         while todo:
-            chat = todo.pop()
-            await pacer.wait(chat)
-            left.append((time.now, chat))
+            n, chat = todo.pop()
+            sent.append(await send_one(time, pacer, chat, latency(n)))
 
     await time.run(*(sender() for _ in range(at_once)))
-    return left
+    return sorted(sent)
 
 
-def most_in_any_window(starts: Iterable[float], window: float = 1.0) -> int:
-    """The largest number of starts inside any half-open window of this length."""
-    ordered = sorted(starts)
-    best, first = 0, 0
-    for last, start in enumerate(ordered):
-        while ordered[first] <= start - window:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
+def most_in_any_window(messages: Iterable[float | tuple[float, float]], window: float = 1.0) -> int:
+    """The most messages one half-open window of this length may hold, each placed
+    anywhere between its departure and its answer (a single time: exactly there)."""
+    pairs = sorted(m if isinstance(m, tuple) else (m, m) for m in messages)
+    reach = window - ROUNDING  # a message a window before the end is outside it
+    return max(
+        sum(1 for _, answered in pairs[: i + 1] if answered > end - reach)
+        for i, (end, _) in enumerate(pairs)
+    )
 
 
-def per_chat(left: list[tuple[float, int]]) -> dict[int, list[float]]:
-    found: dict[int, list[float]] = {}
-    for at, chat in left:
-        found.setdefault(chat, []).append(at)
+def spans(sent: Iterable[Sent]) -> list[tuple[float, float]]:
+    return [(s.left, s.answered) for s in sent]
+
+
+def per_chat(sent: list[Sent]) -> dict[int, list[tuple[float, float]]]:
+    found: dict[int, list[tuple[float, float]]] = {}
+    for s in sent:
+        found.setdefault(s.chat, []).append((s.left, s.answered))
     return found
 
 
-def test_booked_slots_are_evenly_spaced_under_thirty_per_second() -> None:
+def test_booked_slots_are_evenly_spaced_at_thirty_per_second() -> None:
     pacer = Pacer()
     starts = [pacer.reserve(chat, now=0.0) for chat in range(300)]
-    assert most_in_any_window(starts) <= 30
-    assert starts[-1] < 299 / 30 / 0.95  # yet at more than 95 % of the limit
     gaps = {round(b - a, 9) for a, b in itertools.pairwise(starts)}
-    assert len(gaps) == 1
+    assert gaps == {round(1 / 30, 9)}  # what leaves when is the window's to say (`wait`)
 
 
 async def test_concurrent_senders_stay_under_thirty_per_second_at_close_to_that() -> None:
     time = VirtualTime()
-    left = await send_all(time, time.pacer(), range(600))
-    assert most_in_any_window(at for at, _ in left) <= 30
-    assert left[-1][0] < 599 / 30 / 0.95
+    sent = await send_all(time, time.pacer(), range(600), latency=lambda n: 0.003)
+    assert most_in_any_window(spans(sent)) <= 30
+    assert sent[-1].left < 599 / 30 / 0.95
 
 
 async def test_a_chat_gets_at_most_one_message_per_second_among_many() -> None:
     time = VirtualTime()
     rng = random.Random(7)
     chats = [rng.randrange(100) for _ in range(300)]  # most chats get several
-    left = await send_all(time, time.pacer(), chats)
-    assert len(left) == 300
-    assert most_in_any_window(at for at, _ in left) <= 30
-    assert all(most_in_any_window(times) == 1 for times in per_chat(left).values())
+    sent = await send_all(time, time.pacer(), chats, latency=lambda n: 0.003)
+    assert len(sent) == 300
+    assert most_in_any_window(spans(sent)) <= 30
+    assert all(most_in_any_window(times) == 1 for times in per_chat(sent).values())
 
 
 async def test_late_sends_after_a_busy_moment_do_not_bunch_up_with_the_next_ones() -> None:
     time = VirtualTime()
     time.stall(at=3.0, seconds=0.2)  # the event loop was busy; sends due meanwhile go late
     time.stall(at=7.5, seconds=0.05)
-    left = await send_all(time, time.pacer(), range(400))
-    assert most_in_any_window(at for at, _ in left) <= 30
+    sent = await send_all(time, time.pacer(), range(400))
+    assert most_in_any_window(spans(sent)) <= 30
 
 
 async def test_a_held_chat_waits_without_holding_the_others() -> None:
     time = VirtualTime()
     pacer = time.pacer()
     pacer.hold(1.0, chat_id=1)
-    left = dict((chat, at) for at, chat in await send_all(time, pacer, range(1, 12)))
+    left = {s.chat: s.left for s in await send_all(time, pacer, range(1, 12))}
     assert left[1] >= 1.0
     assert max(at for chat, at in left.items() if chat != 1) < 1.0
 
@@ -161,3 +194,32 @@ def test_time_scale_shrinks_every_interval() -> None:
     starts = [pacer.reserve(7, now=0.0) for _ in range(3)]
     assert starts[1] - starts[0] == starts[2] - starts[1]
     assert 0.1 <= starts[1] - starts[0] < 0.11
+
+
+def held_up_now_and_then(n: int) -> float:
+    """A few milliseconds on the way, and every 37th message held up for 150 ms."""
+    return 0.15 if n % 37 == 0 else 0.004
+
+
+async def test_messages_held_up_on_the_way_never_crowd_a_second_over_thirty() -> None:
+    """A message held up arrives in the next second, among those sent on time (a
+    full-size run saw 32 in one): counted until answered, it leaves no room for that."""
+    time = VirtualTime()
+    sent = await send_all(time, time.pacer(), range(1200), latency=held_up_now_and_then)
+    assert most_in_any_window(spans(sent)) <= 30
+    assert sent[-1].left < 1199 / 30 / 0.95  # still above 95 % of the limit
+
+
+async def test_a_window_of_messages_still_on_their_way_holds_the_next_until_answers() -> None:
+    time = VirtualTime()
+    sent = await send_all(time, time.pacer(), range(40), at_once=40, latency=lambda n: 2.0)
+    assert max(s.left for s in sent[:30]) < 1.0  # thirty leave in the first second
+    assert sent[30].left == sent[0].answered + 1.0  # the next: a window after an answer
+    assert most_in_any_window(spans(sent)) <= 30
+
+
+async def test_a_chat_gets_its_next_message_a_second_after_the_last_one_was_answered() -> None:
+    time = VirtualTime()
+    sent = await send_all(time, time.pacer(), [5, 5, 5], latency=lambda n: 0.4)
+    assert all(b.left >= a.answered + 1.0 for a, b in itertools.pairwise(sent))
+    assert most_in_any_window(spans(sent)) == 1

@@ -25,18 +25,22 @@ CHAT, OTHER = 31, 32
 
 
 class RecordingPacer(Pacer):
-    """Every slot at once (after letting others run), and a note of who took one and what
-    was held."""
+    """Every slot at once (after letting others run), and a note of who took one, whose
+    message came back and what was held."""
 
     def __init__(self) -> None:
         super().__init__()
         self.slots: list[int] = []
+        self.answers: list[int] = []
         self.holds: list[tuple[float, int | None]] = []
 
     async def wait(self, chat_id: int) -> float:
         self.slots.append(chat_id)
         await asyncio.sleep(0)
         return self.clock()
+
+    def answered(self, chat_id: int) -> None:
+        self.answers.append(chat_id)
 
     def hold(self, seconds: float, chat_id: int | None = None) -> None:
         self.holds.append((seconds, chat_id))
@@ -83,6 +87,17 @@ async def test_an_unanswered_send_is_never_repeated(
     assert emulator.sent_count(CHAT) == 1  # it did arrive: a retry would have doubled it
 
 
+async def test_a_send_that_ends_without_an_answer_does_not_keep_its_place(
+    emulator: BotApiEmulator, sender: Sender
+) -> None:
+    """A message counts against the limit until it is answered: a timeout ends that
+    too, or a window would stay full for good (here it holds one)."""
+    sender.pacer = Pacer(per_second=1, time_scale=0.01)
+    emulator.add_fault(Fault(method="sendMessage", kind="slow", count=1, delay=1.0))
+    assert await sender.send(CHAT, Reply("hi")) == (Status.UNCONFIRMED, 1)
+    assert await asyncio.wait_for(sender.send(CHAT, Reply("hi")), 5) == (Status.SENT, 1)
+
+
 async def test_a_refused_message_fails_at_once(sender: Sender) -> None:
     assert await sender.send(404, Reply("hi")) == (Status.FAILED, 1)  # chat not found
 
@@ -104,7 +119,7 @@ async def test_a_repeat_after_a_429_takes_a_new_slot_not_the_transports_own(
     sender, pacer = paced
     emulator.add_fault(Fault(method="sendMessage", kind="429", count=1, retry_after=1))
     assert await sender.send(CHAT, Reply("hi")) == (Status.SENT, 2)
-    assert pacer.slots == [CHAT, CHAT]
+    assert pacer.slots == pacer.answers == [CHAT, CHAT]  # the refused one counted too
     assert pacer.holds == [(1.0, CHAT)]  # that chat waits; the others go on
     assert emulator.sent_count(CHAT) == 1
 
@@ -119,7 +134,7 @@ async def test_server_errors_are_retried_in_one_place_each_in_a_slot(
     assert await sender.send(CHAT, Reply("hi")) == (Status.FAILED, 4)
     tried = [method for method, _ in emulator.requests if method.lower() == "sendmessage"]
     assert len(tried) == 4  # the transport adds none of its own (it once made 16)
-    assert pacer.slots == [CHAT] * 4
+    assert pacer.slots == pacer.answers == [CHAT] * 4
 
 
 async def test_429s_in_a_row_hold_every_send(
