@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     Executable,
+    SQLColumnExpression,
     String,
     and_,
     bindparam,
@@ -94,27 +95,25 @@ class WorkoutSetRow(NamedTuple):
     warmup: bool
 
 
+def _joined(*texts: SQLColumnExpression[str]) -> SQLColumnExpression[str]:
+    """SQL text expressions as one, ':' between them: a row folded into a string."""
+    return functools.reduce(lambda left, right: left + ":" + right, texts)
+
+
 # A set as text, "id:set_number:weight:unit:reps:rir:warmup:exercise_key", so that an
 # exercise's sets fold into one string (`_SETS`): the rir empty when NULL (a NULL would
 # void the whole text), the key last (split off whatever it holds). A weight renders
 # exactly: PostgreSQL's numeric as written, SQLite's REAL with 15 significant digits,
 # more than the column's 10; `_set_row` gives it the column's scale, as the ORM would.
-_SET = (
-    cast(WorkoutSet.id, String)
-    + ":"
-    + cast(WorkoutSet.set_number, String)
-    + ":"
-    + cast(WorkoutSet.weight, String)
-    + ":"
-    + WorkoutSet.unit
-    + ":"
-    + cast(WorkoutSet.reps, String)
-    + ":"
-    + func.coalesce(cast(WorkoutSet.rir, String), "")
-    + ":"
-    + case((WorkoutSet.warmup, "1"), else_="0")
-    + ":"
-    + WorkoutSet.exercise_key
+_SET = _joined(
+    cast(WorkoutSet.id, String),
+    cast(WorkoutSet.set_number, String),
+    cast(WorkoutSet.weight, String),
+    WorkoutSet.unit,
+    cast(WorkoutSet.reps, String),
+    func.coalesce(cast(WorkoutSet.rir, String), ""),
+    case((WorkoutSet.warmup, "1"), else_="0"),
+    WorkoutSet.exercise_key,
 )
 _SETS = (
     select(func.aggregate_strings(_SET, ";"))
@@ -126,12 +125,10 @@ _WEIGHT_PLACES = Decimal(10) ** -(Weight.scale or 0)
 # their reps-in-reserve checks as "reps:predicted:amrap;..." (the bias needs no order), and
 # when their first workout started (the first check is due four weeks on). Folded in, they
 # cost no round trip of their own on every message of a workout.
-_CHECK = (
-    cast(RirCheck.reps, String)
-    + ":"
-    + cast(RirCheck.predicted_rir, String)
-    + ":"
-    + cast(RirCheck.amrap_reps, String)
+_CHECK = _joined(
+    cast(RirCheck.reps, String),
+    cast(RirCheck.predicted_rir, String),
+    cast(RirCheck.amrap_reps, String),
 )
 _CHECKS = (
     select(func.aggregate_strings(_CHECK, ";"))
