@@ -167,10 +167,8 @@ async def coaches(
             yield [coach]
         return
     await database.migrate()
-    async with processes.webhook_workers(count, workdir, api, database.url, log_level="INFO") as (
-        workers,
-        _,
-    ):
+    scaled_out = processes.webhook_workers(count, workdir, api, database.url, log_level="INFO")
+    async with scaled_out as (workers, _):
         yield workers
 
 

@@ -34,10 +34,18 @@ class Arrival:
     payload: str
 
 
-def _store_statement(dialect: str, rows: list[dict[str, Any]], cutoff: dt.datetime) -> Executable:
-    """One INSERT with a VALUES row per update. Given as executemany, SQLAlchemy ran it
-    row by row (its batched form does not take the conflict clause's own parameter)."""
+_STORED = ("update_id", "received_at", "chat_id", "payload", "worker")
+
+
+@functools.lru_cache(maxsize=128)  # a getUpdates batch holds at most 100
+def _store_statement(dialect: str, count: int) -> Executable:
+    """One INSERT with `count` VALUES rows (parameters `update_id_0`, ...), built once
+    per size: building it cost 0.4 ms. Given as executemany, SQLAlchemy ran a batch row
+    by row (its batched form does not take the conflict clause's own parameter)."""
     table = InboxUpdate.__table__
+    rows: list[dict[str, Any]] = [
+        {column: bindparam(f"{column}_{i}") for column in _STORED} for i in range(count)
+    ]
     statement = insert_into(dialect, table).values(rows)
     return statement.on_conflict_do_update(
         index_elements=[table.c.update_id],
@@ -49,7 +57,7 @@ def _store_statement(dialect: str, rows: list[dict[str, Any]], cutoff: dt.dateti
             "done_at": None,
             "worker": statement.excluded.worker,
         },
-        where=table.c.received_at < cutoff,
+        where=table.c.received_at < bindparam("cutoff"),
     ).returning(table.c.update_id)
 
 
@@ -61,18 +69,14 @@ async def store(
     if not arrivals:
         return set()
     connection = await session.connection()
-    rows = {  # one row per id: an update delivered again in the same batch is the same
-        a.update_id: {
-            "update_id": a.update_id,
-            "received_at": now,
-            "chat_id": a.chat_id,
-            "payload": a.payload,
-            "worker": worker,
-        }
-        for a in reversed(arrivals)
-    }
-    statement = _store_statement(dialect_of(session), list(rows.values()), now - REDELIVERY_WINDOW)
-    result = await connection.execute(statement)
+    # One row per id: an update delivered again in the same batch is the same.
+    unique = list({a.update_id: a for a in reversed(arrivals)}.values())
+    parameters: dict[str, Any] = {"cutoff": now - REDELIVERY_WINDOW}
+    for i, a in enumerate(unique):
+        values = (a.update_id, now, a.chat_id, a.payload, worker)
+        parameters.update({f"{column}_{i}": v for column, v in zip(_STORED, values, strict=True)})
+    statement = _store_statement(dialect_of(session), len(unique))
+    result = await connection.execute(statement, parameters)
     return set(result.scalars())
 
 

@@ -75,20 +75,8 @@ async def test_a_lifters_sets_come_back_as_stored_in_the_order_lifted(db: Databa
         )
     async with db.transaction() as session:
         stored = (await session.scalars(select(WorkoutSet).order_by(WorkoutSet.id))).all()
-        expected = [
-            repo.WorkoutSetRow(
-                s.id,
-                s.workout_exercise_id,
-                s.exercise_key,
-                s.set_number,
-                s.weight,
-                s.unit,
-                s.reps,
-                s.rir,
-                s.warmup,
-            )
-            for s in stored
-        ]
+        fields = repo.WorkoutSetRow._fields
+        expected = [repo.WorkoutSetRow(*(getattr(s, f) for f in fields)) for s in stored]
     async with db.transaction() as session:
         state = await repo.lifter_state(session, 5)
     assert state is not None and state.workout is not None
