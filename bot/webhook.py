@@ -112,11 +112,12 @@ class WebhookServer:
         if not self.app.running:
             return web.Response(status=503)  # Telegram keeps the update and retries
         try:
-            update = Update.de_json(await request.json(), self.app.bot)
+            raw = await request.json()  # stored as sent, not serialized again from `update`
+            update = Update.de_json(raw, self.app.bot)
         except Exception:  # any malformed body; Telegram never sends one
             self._malformed()
             return web.Response(status=400)
-        await inbox_of(self.app).accept_together(update, self.app.update_queue)
+        await inbox_of(self.app).accept_together(update, self.app.update_queue, raw)
         return web.Response()  # only now: the update is stored, a crash cannot lose it
 
     async def _health(self, request: web.Request) -> web.Response:

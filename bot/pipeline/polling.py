@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, TelegramError
@@ -54,11 +55,7 @@ class Poller:
         while not self._stopping:
             self._fetching = True
             try:
-                updates = await self.app.bot.get_updates(
-                    offset=self._offset,
-                    timeout=self.poll_timeout,
-                    allowed_updates=Update.ALL_TYPES,
-                )
+                updates, raw = await self._fetch()
             except Conflict as error:
                 log.error(TWO_POLLERS, error.message)
                 self.conflict.set()
@@ -72,8 +69,27 @@ class Poller:
                 self._fetching = False
             failures = 0
             if updates:
-                await self.inbox.accept(updates, self.app.update_queue)
+                await self.inbox.accept(updates, self.app.update_queue, raw)
                 self._offset = updates[-1].update_id + 1
+
+    async def _fetch(self) -> tuple[tuple[Update, ...], list[dict[str, Any]]]:
+        """The next batch, parsed, and as the JSON Telegram sent, which the inbox stores.
+
+        `Bot.get_updates` parses the batch and drops the JSON; this is its request
+        (`_post`, as every Bot method; `bot.messaging` uses it too) with its read timeout:
+        the transport's own plus the long poll. ExtBot's `get_updates` then puts cached
+        callback data into the updates' buttons: the coach does not turn on
+        `arbitrary_callback_data` (its buttons carry their own strings), so there is none.
+        """
+        bot = self.app.bot
+        data: dict[str, Any] = {
+            "offset": self._offset,
+            "timeout": self.poll_timeout,
+            "allowed_updates": Update.ALL_TYPES,
+        }
+        read_timeout = (bot._request[0].read_timeout or 0) + self.poll_timeout
+        raw: list[dict[str, Any]] = await bot._post("getUpdates", data, read_timeout=read_timeout)
+        return Update.de_list(raw, bot), raw
 
     @property
     def running(self) -> bool:

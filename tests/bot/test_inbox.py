@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event, func, select
 from telegram import Bot, Update
 
-from bot.app import inbox_of
+from bot.app import inbox_of, processor_of
 from bot.clock import Clock
 from bot.db import inbox as repo
 from bot.db.engine import Database
@@ -188,3 +191,72 @@ async def test_a_dead_workers_updates_are_taken_over_and_a_live_ones_are_not(
         await first.close()
         await second.close()
         await second.db.dispose()
+
+
+LIFTED = "Жим 100x5 💪"  # not ASCII
+ODD_TEXT = f"{LIFTED} \ud83d"  # and a lone surrogate, which Telegram's JSON escapes
+
+
+def compact(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, separators=(",", ":"))
+
+
+async def test_polled_updates_are_stored_as_telegram_sent_them(bot: BotHarness) -> None:
+    """The inbox keeps each update's JSON as getUpdates answered it, not PTB's rewrite of
+    it, and read back it is the Update PTB would have made of the answer."""
+    await bot.stop()  # updates wait at Telegram while we look at them
+    texted = await bot.emulator.send_text(LIFTER, LIFTED)
+    async with httpx.AsyncClient(base_url=bot.emulator.url) as http:
+        answer = await http.post(f"/bot{TEST_TOKEN}/getUpdates", json={})
+        message_id = answer.json()["result"][0]["message"]["message_id"]
+        pressed = await bot.emulator.press(LIFTER, message_id, "no-such-button")
+        answer = await http.post(f"/bot{TEST_TOKEN}/getUpdates", json={})  # confirms nothing
+    sent = answer.json()["result"]
+    await bot.start()
+    assert bot.app is not None and bot.app.bot.callback_data_cache is None  # none to insert
+    await processor_of(bot.app).wait_processed(pressed)
+    async with bot.db.transaction() as session:
+        query = select(InboxUpdate.payload).order_by(InboxUpdate.update_id)
+        stored = list(await session.scalars(query.where(InboxUpdate.update_id >= texted)))
+    assert stored == [compact(raw) for raw in sent]
+    read_back = [Update.de_json(json.loads(payload), bot.app.bot) for payload in stored]
+    parsed = Update.de_list(sent, bot.app.bot)
+    assert [u.to_dict() for u in read_back] == [u.to_dict() for u in parsed]
+    assert [u.update_id for u in read_back] == [texted, pressed]
+
+
+def sent_by_telegram() -> list[dict[str, Any]]:
+    """A text and a button press, as getUpdates answers them."""
+    lifter = {"id": LIFTER, "is_bot": False, "first_name": "Лёша"}
+    chat = {"id": LIFTER, "type": "private", "first_name": "Лёша"}
+    message = {"message_id": 7, "from": lifter, "chat": chat, "date": 1_764_000_000}
+    prompt = {**message, "message_id": 8, "from": {"id": 1, "is_bot": True, "first_name": "C"}}
+    query = {"id": "42", "from": lifter, "message": prompt, "chat_instance": "9", "data": "rir:2"}
+    return [
+        {"update_id": 30, "message": {**message, "text": ODD_TEXT}},
+        {"update_id": 31, "callback_query": query},
+    ]
+
+
+@pytest.mark.parametrize("as_received", [True, False], ids=["json-as-received", "from-update"])
+async def test_a_stored_update_is_handed_on_unchanged_after_a_crash(
+    db: Database, as_received: bool
+) -> None:
+    """Whether stored from Telegram's JSON or from the Update, a pending update comes
+    back after a restart (or to the worker that takes over) as the same Update."""
+    bot, raw = Bot(TEST_TOKEN), sent_by_telegram()
+    updates = Update.de_list(raw, bot)
+    crashed = Inbox(db, FixedClock())
+    await crashed.resume(bot, asyncio.Queue())
+    await crashed.accept(updates, asyncio.Queue(), raw if as_received else None)
+    await crashed.close()  # never handled: as if the process died
+    restarted, queue = Inbox(db, FixedClock()), asyncio.Queue[object]()
+    try:
+        assert await restarted.resume(bot, queue) == len(updates)
+    finally:
+        await restarted.close()
+    handed = [queue.get_nowait() for _ in range(queue.qsize())]
+    assert [u.to_dict() for u in handed if isinstance(u, Update)] == [u.to_dict() for u in updates]
+    async with db.transaction() as session:
+        [text] = await repo.pending(session, only=[30])
+    assert "\\ud83d" in text.payload  # kept escaped: every database takes it

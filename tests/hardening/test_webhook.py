@@ -4,6 +4,7 @@ health check answers on the same port."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import subprocess
@@ -17,10 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.db.engine import Database
+from bot.db.models import InboxUpdate
 from bot.localapi import BotApiEmulator
 from bot.logs import RateLimitedWarning
 from bot.webhook import SECRET_HEADER, Webhook, WebhookServer
@@ -117,6 +120,22 @@ async def test_updates_posted_at_once_are_each_answered_once(
     for lifter in lifters:
         assert "/workout" in texts(bot.new_messages(lifter))
     assert [len(bot.new_messages(lifter)) for lifter in lifters] == [0] * len(lifters)
+
+
+async def test_a_posted_update_is_stored_as_its_json_compact(hooked: Hooked) -> None:
+    """The inbox keeps the body Telegram posted (not PTB's rewrite of the Update), in the
+    same compact form as polled updates, whatever spacing the body had."""
+    bot, url = hooked.bot, hooked.url
+    update = forged(92_000, "/help Жим 💪")
+    body = json.dumps(update, indent=2, ensure_ascii=False).encode()
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(url, content=body, headers={SECRET_HEADER: SECRET})
+    assert answer.status_code == 200
+    await wait_handled(bot, update["update_id"])
+    async with bot.db.transaction() as session:
+        query = select(InboxUpdate.payload).where(InboxUpdate.update_id == 92_000)
+        stored = await session.scalar(query)
+    assert stored == json.dumps(update, separators=(",", ":"))
 
 
 async def test_health_endpoint_answers_on_the_same_port(hooked: Hooked) -> None:
