@@ -5,8 +5,9 @@ instead of failing, foreign keys on (cascading deletes depend on it), and every
 transaction opened with BEGIN IMMEDIATE so a read-then-write transaction holds the
 write lock from its first statement; with the driver's deferred BEGIN two such
 transactions can both read and then one fails with "database is locked" or an update
-is lost. Statements go through `bot.db.sqlite_driver`: BEGIN and COMMIT on the
-connection's thread, the statements between them in place.
+is lost. Statements go through `bot.db.sqlite_driver`, which runs a transaction in place
+on the event loop unless it has to wait for another process or the disk, and which
+owns the busy timeout and WAL checkpoints.
 PostgreSQL: asyncpg; each connection the pool hands out starts its transaction at once,
 so one whose server was restarted is replaced unnoticed (`bot.db.liveness`).
 
@@ -29,7 +30,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 
 from sqlalchemy import event, make_url
@@ -58,21 +58,20 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _tune_sqlite(engine: AsyncEngine, timeout: float) -> None:
+def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(sqlite_driver.BEGIN)
 
 
 def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) -> AsyncEngine:
@@ -84,9 +83,9 @@ def make_engine(url: str, *, timeout: float = DEFAULT_TIMEOUT_S, **kwargs: Any) 
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database or ":memory:"
-        kwargs.setdefault("async_creator", partial(sqlite_driver.connect, database))
+        kwargs.setdefault("async_creator", sqlite_driver.connector(database, busy_timeout=timeout))
         engine = create_async_engine(url, **kwargs)
-        _tune_sqlite(engine, timeout)
+        _tune_sqlite(engine)
         return engine
     connect_args = dict(kwargs.get("connect_args", {}))
     connect_args.setdefault("timeout", timeout)

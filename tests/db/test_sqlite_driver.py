@@ -1,6 +1,7 @@
 """The SQLite connection under the engine: results and errors as before, a locked database
 or a bulk write never stalls the event loop (other lifters' messages keep being handled
-meanwhile), and an update given up midway leaves nothing behind."""
+meanwhile), a transaction runs on the loop unless it may wait for the disk, the WAL stays
+small, and an update given up midway leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db.engine import Database
+from bot.db.sqlite_driver import CHECKPOINT_EVERY
+
+WAL_FRAME = 4096 + 24  # a page and its header
 
 
 @pytest.fixture
@@ -36,6 +40,26 @@ async def write(database: Database, reps: int) -> None:
 async def stored_reps(database: Database) -> list[int]:
     async with database.engine.begin() as connection:
         return list((await connection.scalars(text("SELECT reps FROM lifts ORDER BY id"))).all())
+
+
+@asynccontextmanager
+async def statements_run(database: Database) -> AsyncIterator[list[tuple[str, str]]]:
+    """The statements SQLite runs on the database's one connection within the block, each
+    with where it ran: "loop" (the event loop's thread) or "thread" (the connection's)."""
+    run: list[tuple[str, str]] = []
+    loop_thread = threading.current_thread()
+
+    def traced(statement: str) -> None:
+        run.append((statement, "loop" if threading.current_thread() is loop_thread else "thread"))
+
+    async with database.engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+    assert database.engine.pool.checkedin() == 1
+    driver._conn.set_trace_callback(traced)
+    try:
+        yield run
+    finally:
+        driver._conn.set_trace_callback(None)
 
 
 @asynccontextmanager
@@ -97,9 +121,9 @@ async def test_a_failed_statement_raises_and_rolls_back(
 async def test_waiting_for_the_write_lock_leaves_the_event_loop_free(
     database: Database, tmp_path: Path
 ) -> None:
-    """Another process holds the write lock until a coroutine on our loop lets it go: if
-    waiting for the lock blocked the loop, the release could never run and the write would
-    fail with "database is locked" when the busy timeout ran out."""
+    """Another process holds the write lock until a coroutine on our loop lets it go: the
+    write waits for it on the connection's thread, where the release from the loop
+    reaches it (on the loop SQLite waits for no one, see below)."""
     async with another_process_writing(tmp_path / "driver.db") as release:
         writer = asyncio.create_task(write(database, 6))
         await asyncio.sleep(0.2)  # the writer is now waiting for the lock
@@ -210,3 +234,87 @@ async def test_transactions_of_one_process_take_turns(database: Database) -> Non
     async with database.engine.begin() as connection:
         rows = await connection.execute(text("SELECT count(*) FROM lifts"))
         assert rows.scalar() == 8
+
+
+async def read(database: Database) -> None:
+    async with database.transaction() as session:
+        await session.execute(text("SELECT count(*) FROM lifts"))
+
+
+async def test_a_transaction_runs_on_the_loop_unless_it_may_sync(database: Database) -> None:
+    """BEGIN, the statements and COMMIT run in place, and the loop never waits for the
+    disk: a checkpoint runs on the connection's thread, and so does the next commit that
+    writes (it starts the WAL anew and syncs its header), even after a read."""
+    async with statements_run(database) as run:
+        for reps in range(CHECKPOINT_EVERY + 2):
+            await write(database, reps)
+            await read(database)
+    assert run[:3] == [
+        ("BEGIN IMMEDIATE", "loop"),
+        ("INSERT INTO lifts (reps) VALUES (0)", "loop"),
+        ("COMMIT", "loop"),
+    ]
+    assert {where for statement, where in run if statement == "BEGIN IMMEDIATE"} == {"loop"}
+    checkpoint = run.index(("PRAGMA wal_checkpoint(PASSIVE)", "thread"))
+    commits = [where for statement, where in run[checkpoint:] if statement == "COMMIT"]
+    assert commits[:4] == ["loop", "thread", "loop", "loop"]  # read, write, read, write
+    assert ("COMMIT", "thread") not in run[:checkpoint]
+
+
+async def test_a_bulk_write_commits_on_the_thread_and_checkpoints_next(
+    database: Database,
+) -> None:
+    """An import may leave much to write at COMMIT, and much in the WAL."""
+    async with statements_run(database) as run:
+        async with database.engine.begin() as connection:
+            rows = [{"reps": reps} for reps in range(3)]
+            await connection.execute(text("INSERT INTO lifts (reps) VALUES (:reps)"), rows)
+        await write(database, 6)
+    checkpoint = run.index(("PRAGMA wal_checkpoint(PASSIVE)", "thread"))
+    assert ("COMMIT", "thread") in run[:checkpoint]
+    assert ("BEGIN IMMEDIATE", "loop") in run[checkpoint:]
+
+
+def wal_size(database: Path) -> int | None:
+    """The size of the database's WAL file in bytes, None if there is none."""
+    wal = database.with_name(f"{database.name}-wal")
+    return wal.stat().st_size if wal.exists() else None
+
+
+async def test_the_wal_stays_small_and_goes_on_dispose(tmp_path: Path) -> None:
+    """Thousands of updates: the WAL never holds much more than the updates since the
+    last checkpoint, and once the coach lets go of the database it is gone, every row
+    in the database file."""
+    path = tmp_path / "wal.db"
+    database = Database.from_url(f"sqlite+aiosqlite:///{path}")
+    async with database.engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE lifts (id INTEGER PRIMARY KEY, reps INT)"))
+    largest = 0
+    for reps in range(5 * CHECKPOINT_EVERY):
+        await write(database, reps)
+        largest = max(largest, wal_size(path) or 0)
+    await database.dispose()
+    assert largest < 2 * CHECKPOINT_EVERY * WAL_FRAME
+    assert wal_size(path) is None
+    with closing(sqlite3.connect(path)) as stored:
+        assert stored.execute("SELECT count(*) FROM lifts").fetchone() == (5 * CHECKPOINT_EVERY,)
+
+
+async def test_a_lock_held_past_the_timeout_fails_and_leaves_no_wait_behind(
+    tmp_path: Path,
+) -> None:
+    """Another process holds the write lock longer than the database timeout: the update
+    fails with "database is locked", as it always did; the next begins on the loop
+    again, where SQLite waits for no one."""
+    path = tmp_path / "driver.db"
+    database = Database.from_url(f"sqlite+aiosqlite:///{path}", timeout=0.2)
+    async with database.engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE lifts (id INTEGER PRIMARY KEY, reps INT)"))
+    async with another_process_writing(path):
+        with pytest.raises(OperationalError, match="database is locked"):
+            await write(database, 6)
+    async with statements_run(database) as run, database.transaction() as session:
+        waits = await session.scalar(text("PRAGMA busy_timeout"))
+    await database.dispose()
+    assert waits == 0
+    assert run[0] == ("BEGIN IMMEDIATE", "loop")
