@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 
-def dialect_of(session: AsyncSession) -> str:
-    """The session's database: "postgresql" or "sqlite"."""
-    return session.get_bind().dialect.name
+def dialect_of(source: AsyncSession | AsyncConnection) -> str:
+    """The database of a session or connection: "postgresql" or "sqlite"."""
+    if isinstance(source, AsyncConnection):
+        return source.dialect.name
+    return source.get_bind().dialect.name
 
 
 def insert_into(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.db import sqlite_driver
 from bot.db.liveness import begin_on_checkout
+from bot.db.work import Work
 
 DEFAULT_TIMEOUT_S = 5.0
 POSTGRES_SERVER_LIMITS = {
@@ -140,6 +141,17 @@ class Database:
         """
         async with self._turn(), self.sessions.begin() as session:
             yield session
+
+    @asynccontextmanager
+    async def work(self) -> AsyncIterator[Work]:
+        """`transaction()` on a bare connection, its session made only if used (`Work`)."""
+        async with self._turn(), self.engine.begin() as connection:
+            work = Work(connection)
+            try:
+                yield work
+                await work.flush()
+            finally:
+                await work.close()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:

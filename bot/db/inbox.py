@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Executable, bindparam, delete, exists, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.dialect import dialect_of, insert_into
 from bot.db.models import InboxUpdate, Workout
@@ -163,7 +163,7 @@ def _claim_statement(dialect: str) -> Executable:
 
 
 async def claim_update(
-    session: AsyncSession, update_id: int | None, user_id: int, now: dt.datetime
+    connection: AsyncConnection, update_id: int | None, user_id: int, now: dt.datetime
 ) -> bool:
     """Record, in the caller's transaction, that this update changes a lifter's state;
     False if it already did (handled once, then again after a crash before `done_at`).
@@ -173,9 +173,8 @@ async def claim_update(
     """
     if update_id is None:
         return True
-    connection = await session.connection()  # Core: the ORM would make this a bulk insert
-    result = await connection.execute(
-        _claim_statement(dialect_of(session)),
+    result = await connection.execute(  # Core: the ORM would make this a bulk insert
+        _claim_statement(dialect_of(connection)),
         {"update_id": update_id, "received_at": now, "claimed_at": now, "done_at": now},
     )
     return bool(result.rowcount)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.dialect import insert
 from bot.db.models import User, UserSettings
@@ -22,15 +23,43 @@ def clean_name(first_name: str) -> str:
     return kept[:NAME_LENGTH]
 
 
-def refresh_name(user: User, first_name: str) -> None:
-    """Keep the name Telegram last gave us (it only appears in greetings)."""
+def fresh_name(stored: str, first_name: str) -> str | None:
+    """The name to keep instead of `stored`, if Telegram gave us another one (it only
+    appears in greetings)."""
     name = clean_name(first_name)
-    if name and user.first_name != name:
+    return name if name and name != stored else None
+
+
+def refresh_name(user: User, first_name: str) -> None:
+    """Keep the name Telegram last gave us, on a user entity."""
+    name = fresh_name(user.first_name, first_name)
+    if name is not None:
         user.first_name = name
+
+
+_RENAME = update(User).where(User.id == bindparam("user_id"))
+# The columns to set come from the parameters, as in `bot.db.workouts.save_changes`.
+_SAVE_SETTINGS = update(UserSettings).where(UserSettings.user_id == bindparam("row_id"))
+
+
+async def rename(connection: AsyncConnection, user_id: int, first_name: str) -> None:
+    """Store a lifter's new name (see `fresh_name`), in Core."""
+    await connection.execute(_RENAME, {"user_id": user_id, "first_name": first_name})
+
+
+async def save_settings(connection: AsyncConnection, user_id: int, **columns: Any) -> None:
+    """Set some of a lifter's settings columns, in Core."""
+    await connection.execute(_SAVE_SETTINGS, {"row_id": user_id, **columns})
 
 
 def _user_and_settings(user_id: int) -> Select[User, UserSettings]:
     return select(User, UserSettings).join(UserSettings).where(User.id == user_id)
+
+
+async def user_and_settings(session: AsyncSession, user_id: int) -> tuple[User, UserSettings]:
+    """A known lifter and their settings, as entities the session will store changes of."""
+    user, settings = (await session.execute(_user_and_settings(user_id))).one()
+    return user, settings
 
 
 async def ensure_user(

@@ -31,8 +31,9 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.coach.calibration import Check
@@ -52,6 +53,14 @@ from bot.db.models import (
     Workout,
     WorkoutExercise,
     WorkoutSet,
+)
+from bot.db.rows import (
+    Changes,
+    ExerciseRow,
+    SettingsRow,
+    UserRow,
+    WorkoutRow,
+    columns_for,
 )
 
 
@@ -141,12 +150,16 @@ _FIRST_STARTED = (
     .where(_any_workout.user_id == bindparam("user_id"))
     .scalar_subquery()
 )
+_USER = columns_for(UserRow, User.__table__)
+_SETTINGS = columns_for(SettingsRow, UserSettings.__table__)
+_WORKOUT = columns_for(WorkoutRow, Workout.__table__)
+_EXERCISE = columns_for(ExerciseRow, WorkoutExercise.__table__)
 _LIFTER_STATE = (
     select(
-        User,
-        UserSettings,
-        Workout,
-        WorkoutExercise,
+        *_USER,
+        *_SETTINGS,
+        *_WORKOUT,
+        *_EXERCISE,
         _SETS,
         RestTimer.user_id.is_not(None),
         _CHECKS,
@@ -158,8 +171,13 @@ _LIFTER_STATE = (
     .outerjoin(RestTimer, RestTimer.user_id == User.id)
     .where(User.id == bindparam("user_id"))
     .order_by(WorkoutExercise.position)
-    .with_for_update(of=UserSettings)
+    .with_for_update(of=UserSettings.__table__)
 )
+# Where each part of a `_LIFTER_STATE` row starts.
+_AT_SETTINGS = len(_USER)
+_AT_WORKOUT = _AT_SETTINGS + len(_SETTINGS)
+_AT_EXERCISE = _AT_WORKOUT + len(_WORKOUT)
+_AT_REST = _AT_EXERCISE + len(_EXERCISE)
 
 
 @dataclass(slots=True)
@@ -168,19 +186,19 @@ class LifterState:
     with its exercises and sets (in the order lifted), whether a rest timer runs, their
     reps-in-reserve checks and when their first workout started."""
 
-    user: User
-    settings: UserSettings
-    workout: Workout | None = None
-    exercises: list[WorkoutExercise] = field(default_factory=list)
+    user: UserRow
+    settings: SettingsRow
+    workout: WorkoutRow | None = None
+    exercises: list[ExerciseRow] = field(default_factory=list)
     sets: list[WorkoutSetRow] = field(default_factory=list)
     resting: bool = False
     checks: list[Check] = field(default_factory=list)
     first_workout_at: dt.datetime | None = None
 
 
-async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | None:
+async def lifter_state(connection: AsyncConnection, user_id: int) -> LifterState | None:
     """The lifter, settings, active workout, its exercises and sets, checks and first
-    workout's start in one query; None if unknown.
+    workout's start in one query, as plain rows; None if unknown.
 
     Every message of a workout starts here, so it is one round trip, of one row per
     exercise (one without a workout) with that exercise's sets folded into a string.
@@ -191,21 +209,34 @@ async def lifter_state(session: AsyncSession, user_id: int) -> LifterState | Non
     across workers (the workout itself is on the nullable side of the join, which
     PostgreSQL cannot lock).
     """
-    rows = (await session.execute(_LIFTER_STATE, {"user_id": user_id})).all()
+    rows = (await connection.execute(_LIFTER_STATE, {"user_id": user_id})).all()
     if not rows:
         return None
-    user, settings, workout, _, _, resting, checks, first = rows[0]
-    exercises: list[WorkoutExercise] = []
+    first_row = rows[0]
+    workout = None
+    if first_row[_AT_WORKOUT] is not None:
+        workout = WorkoutRow(*first_row[_AT_WORKOUT:_AT_EXERCISE])
+    exercises: list[ExerciseRow] = []
     sets: list[WorkoutSetRow] = []
     for row in rows:
-        exercise, folded = row[3], row[4]
-        if exercise is not None:
-            exercises.append(exercise)
+        if row[_AT_EXERCISE] is None:
+            continue
+        exercise = ExerciseRow(*row[_AT_EXERCISE:_AT_REST])
+        exercises.append(exercise)
+        folded = row[_AT_REST]
         if folded:
             sets.extend(_set_row(exercise.id, one) for one in folded.split(";"))
     sets.sort(key=lambda s: s.id)  # folded in no particular order
+    resting, checks, first = first_row[_AT_REST + 1 :]
     return LifterState(
-        user, settings, workout, exercises, sets, bool(resting), _checks(checks), first
+        UserRow(*first_row[:_AT_SETTINGS]),
+        SettingsRow(*first_row[_AT_SETTINGS:_AT_WORKOUT]),
+        workout,
+        exercises,
+        sets,
+        bool(resting),
+        _checks(checks),
+        first,
     )
 
 
@@ -245,52 +276,76 @@ _NEW_WORKOUT = (
         started_at=bindparam("started_at"),
         awaiting=bindparam("awaiting"),
     )
-    .returning(Workout)
+    .returning(*_WORKOUT)
 )
 # Rows come back in any order (they are sorted by position after): asking for the order
-# of the parameters made SQLite insert row by row. NULLs rendered, so that rows with and
-# without a load for today go in one statement.
-_NEW_EXERCISES = (
-    insert(WorkoutExercise).returning(WorkoutExercise).execution_options(render_nulls=True)
-)
+# of the parameters made SQLite insert row by row.
+_NEW_EXERCISES = insert(WorkoutExercise).returning(*_EXERCISE)
 
 
 async def create_workout(
-    session: AsyncSession,
+    connection: AsyncConnection,
     user_id: int,
     started_at: dt.datetime,
     awaiting: str,
     exercises: Sequence[dict[str, Any]],
-) -> tuple[Workout, list[WorkoutExercise]]:
+) -> tuple[WorkoutRow, list[ExerciseRow]]:
     """Insert a workout and its exercises (column values by name, in order) in two
-    statements; the new rows come back as entities, as `lifter_state` would load them.
+    statements; the new rows come back as `lifter_state` would read them.
 
     Through the ORM's unit of work it took one INSERT per exercise and an UPDATE, and
     reading the new workout back one more query; starting a workout is the busiest
     moment of a crowded hour (benchmarks/thousand_lifters).
     """
     values = {"user_id": user_id, "started_at": started_at, "awaiting": awaiting}
-    workout = (await session.scalars(_NEW_WORKOUT, values)).one()
+    workout = WorkoutRow(*(await connection.execute(_NEW_WORKOUT, values)).one())
     rows = [{**exercise, "workout_id": workout.id} for exercise in exercises]
-    created = (await session.scalars(_NEW_EXERCISES, rows)).all()
+    created = [ExerciseRow(*row) for row in await connection.execute(_NEW_EXERCISES, rows)]
     return workout, sorted(created, key=lambda row: row.position)
+
+
+# The columns to set come from the parameters: a step writes only what it changed.
+_SAVE_WORKOUT = update(Workout).where(Workout.id == bindparam("row_id"))
+_SAVE_EXERCISE = update(WorkoutExercise).where(WorkoutExercise.id == bindparam("row_id"))
+
+
+async def save_changes(
+    connection: AsyncConnection, workout: WorkoutRow, exercises: Sequence[ExerciseRow]
+) -> None:
+    """Write the columns a step changed on the workout and its exercises, one UPDATE per
+    changed row; afterwards the rows count as stored."""
+    changed: list[tuple[Executable, Changes]] = [(_SAVE_WORKOUT, workout)]
+    changed += [(_SAVE_EXERCISE, exercise) for exercise in exercises]
+    for statement, row in changed:
+        if row.changed:
+            await connection.execute(statement, {"row_id": row.id, **row.changed})
+            row.changed.clear()
+
+
+_REMOVE_SET = delete(WorkoutSet).where(
+    WorkoutSet.workout_exercise_id == bindparam("exercise_id"),
+    WorkoutSet.set_number == bindparam("number"),
+)
+
+
+async def remove_set(connection: AsyncConnection, exercise_id: int, number: int) -> None:
+    """Delete one set of a workout's exercise (an undo)."""
+    await connection.execute(_REMOVE_SET, {"exercise_id": exercise_id, "number": number})
 
 
 _NEW_SETS = insert(WorkoutSet)
 _NEW_CHECK = insert(RirCheck)
 
 
-async def add_sets(session: AsyncSession, sets: Sequence[dict[str, Any]]) -> None:
+async def add_sets(connection: AsyncConnection, sets: Sequence[dict[str, Any]]) -> None:
     """Store sets (column values by name) in one prebuilt Core INSERT: through the ORM,
     each new entity cost more CPU than the statement itself."""
     if sets:
-        connection = await session.connection()
         await connection.execute(_NEW_SETS, list(sets))
 
 
-async def add_check(session: AsyncSession, check: dict[str, Any]) -> None:
+async def add_check(connection: AsyncConnection, check: dict[str, Any]) -> None:
     """Store a reps-in-reserve check (column values by name), as `add_sets` does."""
-    connection = await session.connection()
     await connection.execute(_NEW_CHECK, check)
 
 
@@ -310,7 +365,7 @@ def _load_upsert(dialect: str) -> Executable:
     )
 
 
-async def save_loads(session: AsyncSession, loads: Sequence[ExerciseLoad]) -> None:
+async def save_loads(connection: AsyncConnection, loads: Sequence[ExerciseLoad]) -> None:
     """Insert or replace next-time loads, in one statement (merging each took two)."""
     if not loads:
         return
@@ -326,8 +381,7 @@ async def save_loads(session: AsyncSession, loads: Sequence[ExerciseLoad]) -> No
         }
         for load in loads
     ]
-    connection = await session.connection()
-    await connection.execute(_load_upsert(dialect_of(session)), rows)
+    await connection.execute(_load_upsert(dialect_of(connection)), rows)
 
 
 async def plan_overrides(session: AsyncSession, user_id: int) -> dict[str, PlanSlot]:
@@ -355,16 +409,16 @@ _LOGGED_HISTORY = (
 
 
 async def logged_before(
-    session: AsyncSession, user_id: int, workout_id: int, zone: dt.tzinfo
+    connection: AsyncConnection, user_id: int, workout_id: int, zone: dt.tzinfo
 ) -> list[LoggedSet]:
     """Every set of a user outside one workout, oldest first, as the core's records see
     them. Plain rows, not entities: a lifter's whole history is read at every summary."""
-    rows = await session.execute(_LOGGED_HISTORY, {"user_id": user_id, "workout_id": workout_id})
+    rows = await connection.execute(_LOGGED_HISTORY, {"user_id": user_id, "workout_id": workout_id})
     return [as_logged(row, zone) for row in rows]
 
 
 async def recent_sets_of(
-    session: AsyncSession,
+    connection: AsyncConnection,
     user_id: int,
     exercise_key: str,
     workout_id: int,
@@ -376,7 +430,7 @@ async def recent_sets_of(
     query = _LOGGED_HISTORY.where(WorkoutSet.exercise_key == exercise_key).where(
         WorkoutSet.performed_at >= since
     )
-    rows = await session.execute(query, {"user_id": user_id, "workout_id": workout_id})
+    rows = await connection.execute(query, {"user_id": user_id, "workout_id": workout_id})
     return [as_logged(row, zone) for row in rows]
 
 
@@ -402,12 +456,11 @@ def _rest_timer_upsert(dialect: str) -> Executable:
 
 
 async def set_rest_timer(
-    session: AsyncSession, user_id: int, workout_id: int, due_at: dt.datetime
+    connection: AsyncConnection, user_id: int, workout_id: int, due_at: dt.datetime
 ) -> None:
     """Start (or restart) the user's one rest timer, in one statement."""
-    connection = await session.connection()
     await connection.execute(
-        _rest_timer_upsert(dialect_of(session)),
+        _rest_timer_upsert(dialect_of(connection)),
         {"user_id": user_id, "workout_id": workout_id, "due_at": due_at},
     )
 
@@ -415,9 +468,8 @@ async def set_rest_timer(
 _CLEAR_REST_TIMER = delete(RestTimer).where(RestTimer.user_id == bindparam("user_id"))
 
 
-async def clear_rest_timer(session: AsyncSession, user_id: int) -> None:
+async def clear_rest_timer(connection: AsyncConnection, user_id: int) -> None:
     """Stop the user's rest timer, if any (Core: an ORM delete first looks for the rows)."""
-    connection = await session.connection()
     await connection.execute(_CLEAR_REST_TIMER, {"user_id": user_id})
 
 

@@ -8,10 +8,11 @@ from bot.coach.timing import ScheduleError, parse_zone
 from bot.coach.units import Unit
 from bot.db.engine import Database
 from bot.db.models import UserSettings
+from bot.db.rows import SettingsView
 from bot.db.users import get_settings
 
 
-def zone_of(settings: UserSettings | None) -> dt.tzinfo:
+def zone_of(settings: SettingsView | None) -> dt.tzinfo:
     """The lifter's time zone; UTC when unset or unreadable."""
     if settings is None:
         return dt.UTC
@@ -21,7 +22,7 @@ def zone_of(settings: UserSettings | None) -> dt.tzinfo:
         return dt.UTC
 
 
-def unit_of(settings: UserSettings | None) -> Unit:
+def unit_of(settings: SettingsView | None) -> Unit:
     """The lifter's unit (lb for someone the bot has never met)."""
     return Unit(settings.unit) if settings is not None else Unit.LB
 

@@ -565,5 +565,5 @@ class TransferService:
                 continue
             load = seed_load(user_id, sets, settings, rep_range_for(key, overrides), lifted_at)
             seeded.append(load)
-        await repo.save_loads(session, seeded)
+        await repo.save_loads(await session.connection(), seeded)
         return seeded

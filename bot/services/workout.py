@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -37,16 +37,10 @@ from bot.coach.transfer import set_fingerprint
 from bot.coach.units import Unit, convert
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.models import (
-    ExerciseLoad,
-    PlanSlot,
-    User,
-    UserSettings,
-    Workout,
-    WorkoutExercise,
-    WorkoutSet,
-)
-from bot.db.users import create_user, refresh_name
+from bot.db.models import ExerciseLoad, PlanSlot, User, UserSettings
+from bot.db.rows import ExerciseRow, SettingsView, UserRow, WorkoutRow
+from bot.db.users import create_user, fresh_name, rename, save_settings, user_and_settings
+from bot.db.work import Work
 from bot.replies import Outcome, Reply
 from bot.services.ports import Effects
 from bot.services.preferences import forget_drafts, zone_of
@@ -73,7 +67,7 @@ class Lifter:
     update_id: int | None = None
 
 
-def steps_for(settings: UserSettings) -> LoadSteps:
+def steps_for(settings: SettingsView) -> LoadSteps:
     """The lifter's load steps in their unit, with their own plate or stack step if set."""
     steps = LoadSteps.defaults(Unit(settings.unit))
     if settings.plate_step is not None:
@@ -83,7 +77,7 @@ def steps_for(settings: UserSettings) -> LoadSteps:
     return steps
 
 
-def equipment_of(settings: UserSettings) -> Equipment:
+def equipment_of(settings: SettingsView) -> Equipment:
     """What the lifter loads with, from their settings; unset parts are the unit's defaults."""
     return custom_equipment(
         Unit(settings.unit),
@@ -141,7 +135,7 @@ class TodayLoad:
 
 
 def today_load(
-    load: ExerciseLoad, rep_range: RepRange, settings: UserSettings, now: dt.datetime
+    load: ExerciseLoad, rep_range: RepRange, settings: SettingsView, now: dt.datetime
 ) -> TodayLoad:
     """What the reminder, the card and the new workout start an exercise at."""
     unit, zone = Unit(settings.unit), zone_of(settings)
@@ -165,7 +159,7 @@ def today_load(
 # -- rows <-> state ------------------------------------------------------------------
 
 
-def _exercise_state(row: WorkoutExercise, unit: Unit, steps: LoadSteps) -> ws.ExerciseState:
+def _exercise_state(row: ExerciseRow, unit: Unit, steps: LoadSteps) -> ws.ExerciseState:
     target = None
     if row.target_weight is not None and row.target_unit is not None:
         step = load_step(row.exercise_key, steps)
@@ -202,11 +196,11 @@ def _done_set(row: repo.WorkoutSetRow) -> ws.DoneSet:
 class _Loaded:
     """What one update loaded: the lifter's settings, workout rows and its state."""
 
-    session: AsyncSession
-    user: User
-    settings: UserSettings
-    workout: Workout | None = None
-    rows: Sequence[WorkoutExercise] = ()
+    work: Work
+    user: UserRow
+    settings: SettingsView
+    workout: WorkoutRow | None = None
+    rows: Sequence[ExerciseRow] = ()
     state: ws.WorkoutState | None = None
     new: bool = False  # created by this update: no plan changes or loads stored yet
 
@@ -219,8 +213,7 @@ def _write(loaded: _Loaded, new: ws.WorkoutState, now: dt.datetime) -> None:
     """Copy the new state onto the rows; unchanged columns stay untouched (no UPDATE)."""
     workout = loaded.workout
     assert workout is not None
-    _assign(
-        workout,
+    workout.assign(
         current_index=new.index,
         current_set=new.set_number,
         awaiting=new.awaiting.value,
@@ -228,11 +221,10 @@ def _write(loaded: _Loaded, new: ws.WorkoutState, now: dt.datetime) -> None:
         status=new.status.value,
     )
     if new.status is not ws.WorkoutStatus.ACTIVE:
-        workout.finished_at = now
+        workout.assign(finished_at=now)
     for row, exercise in zip(loaded.rows, new.exercises, strict=True):
         target = exercise.target
-        _assign(
-            row,
+        row.assign(
             exercise_key=exercise.exercise_key,
             slot_key=exercise.slot_key,
             status=exercise.status.value,
@@ -240,19 +232,13 @@ def _write(loaded: _Loaded, new: ws.WorkoutState, now: dt.datetime) -> None:
             after_increase=exercise.after_jump,
         )
         if target is None:
-            _assign(row, target_weight=None, target_unit=None)
+            row.assign(target_weight=None, target_unit=None)
         elif (
             row.target_weight is None
             or row.target_unit is None
             or (convert(row.target_weight, Unit(row.target_unit), target.unit) != target.weight)
         ):
-            _assign(row, target_weight=target.weight, target_unit=target.unit.value)
-
-
-def _assign(row: Any, **values: Any) -> None:
-    for column, value in values.items():
-        if getattr(row, column) != value:
-            setattr(row, column, value)
+            row.assign(target_weight=target.weight, target_unit=target.unit.value)
 
 
 # -- the service -----------------------------------------------------------------------
@@ -270,15 +256,27 @@ class WorkoutService:
         self.clock = clock
         self.effects = effects
 
-    async def _load(self, session: AsyncSession, lifter: Lifter) -> _Loaded:
-        found = await repo.lifter_state(session, lifter.user_id)
+    @asynccontextmanager
+    async def _lifter(self, lifter: Lifter) -> AsyncIterator[_Loaded]:
+        """One update's transaction: the lifter loaded, and what the step changed of the
+        workout's rows written before the commit."""
+        async with self.db.work() as work:
+            loaded = await self._load(work, lifter)
+            yield loaded
+            if loaded.workout is not None:
+                await repo.save_changes(work.connection, loaded.workout, loaded.rows)
+
+    async def _load(self, work: Work, lifter: Lifter) -> _Loaded:
+        found = await repo.lifter_state(work.connection, lifter.user_id)
         if found is None:  # first contact: nobody new has a workout
             user, settings, created = await create_user(
-                session, lifter.user_id, lifter.first_name, self.clock.now()
+                work.session, lifter.user_id, lifter.first_name, self.clock.now()
             )
-            return _Loaded(session, user, settings, new=created)
-        refresh_name(found.user, lifter.first_name)
-        loaded = _Loaded(session, found.user, found.settings, found.workout, found.exercises)
+            return _Loaded(work, UserRow(user.id, user.first_name), settings, new=created)
+        name = fresh_name(found.user.first_name, lifter.first_name)
+        if name is not None:
+            await rename(work.connection, found.user.id, name)
+        loaded = _Loaded(work, found.user, found.settings, found.workout, found.exercises)
         if found.workout is not None:
             loaded.state = self._with_calibration(
                 loaded, self._state(loaded, found.sets, found.resting), found
@@ -308,7 +306,7 @@ class WorkoutService:
         state, workout = loaded.state, loaded.workout
         assert state is not None and workout is not None
         past = await repo.recent_sets_of(
-            loaded.session,
+            loaded.work.connection,
             loaded.user.id,
             state.current.exercise_key,
             workout.id,
@@ -338,7 +336,7 @@ class WorkoutService:
 
     async def _claim(self, loaded: _Loaded, lifter: Lifter) -> bool:
         return await repo.claim_update(
-            loaded.session, lifter.update_id, lifter.user_id, self.clock.now()
+            loaded.work.connection, lifter.update_id, lifter.user_id, self.clock.now()
         )
 
     async def _done(self, user_id: int, outcome: Outcome) -> None:
@@ -362,7 +360,7 @@ class WorkoutService:
         if claim and not await self._claim(loaded, lifter):
             return Outcome()
         assert loaded.workout is not None
-        _assign(loaded.workout, question=None)  # anything that moves on closes a question
+        loaded.workout.assign(question=None)  # anything that moves on closes a question
         now = self.clock.now()
         if ws.needs_past(loaded.state, event):
             loaded.state = await self._with_story(loaded, now)
@@ -379,7 +377,7 @@ class WorkoutService:
         now: dt.datetime,
     ) -> Outcome:
         """Store the effects in this transaction; return the replies and timer changes."""
-        session, workout = loaded.session, loaded.workout
+        connection, workout = loaded.work.connection, loaded.workout
         assert workout is not None
         outcome = Outcome()
         messages: list[ws.Message] = []
@@ -391,23 +389,18 @@ class WorkoutService:
                     logged.append(self._set_row(lifter.user_id, workout.id, done, now, update_id))
                     update_id = None  # one update may log several sets; the first owns it
                 case ws.RemoveSet(exercise_id=exercise_id, number=number):
-                    await session.execute(
-                        delete(WorkoutSet).where(
-                            WorkoutSet.workout_exercise_id == exercise_id,
-                            WorkoutSet.set_number == number,
-                        )
-                    )
+                    await repo.remove_set(connection, exercise_id, number)
                 case ws.StartRest(seconds=seconds, due_at=due_at):
-                    await repo.set_rest_timer(session, lifter.user_id, workout.id, due_at)
+                    await repo.set_rest_timer(connection, lifter.user_id, workout.id, due_at)
                     outcome.rest_seconds, outcome.cancel_timer = seconds, False
                 case ws.StopRest():
-                    await repo.clear_rest_timer(session, lifter.user_id)
+                    await repo.clear_rest_timer(connection, lifter.user_id)
                     outcome.rest_seconds, outcome.cancel_timer = None, True
                 case ws.StoreLoads(loads=loads):
-                    await repo.save_loads(session, self._load_rows(lifter.user_id, loads, now))
+                    await repo.save_loads(connection, self._load_rows(lifter.user_id, loads, now))
                 case ws.StoreCheck(exercise_key=key, check=check):
                     await repo.add_check(
-                        session,
+                        connection,
                         {
                             "user_id": lifter.user_id,
                             "exercise_key": key,
@@ -417,12 +410,15 @@ class WorkoutService:
                             "amrap_reps": check.amrap_reps,
                         },
                     )
-                    settings = loaded.settings
-                    settings.last_calibration_on = local_day(now, zone_of(settings))
-                    settings.calibration_asked = False
+                    await save_settings(
+                        connection,
+                        lifter.user_id,
+                        last_calibration_on=local_day(now, zone_of(loaded.settings)),
+                        calibration_asked=False,
+                    )
                 case ws.Say(message=message):
                     messages.append(message)
-        await repo.add_sets(session, logged)
+        await repo.add_sets(connection, logged)
         facts = None
         summary = next((m for m in messages if isinstance(m, ws.Summary)), None)
         if summary is not None and summary.sets:
@@ -486,7 +482,9 @@ class WorkoutService:
             LoggedSet(s.exercise_key, s.weight, s.unit, s.reps, s.rir, today_on, s.warmup)
             for s in summary.sets
         ]
-        history = await repo.logged_before(loaded.session, lifter.user_id, loaded.workout.id, zone)
+        history = await repo.logged_before(
+            loaded.work.connection, lifter.user_id, loaded.workout.id, zone
+        )
         return texts.SummaryFacts(
             summarize(today, summary.unit), new_records(history, today, summary.unit)
         )
@@ -499,8 +497,7 @@ class WorkoutService:
         no_workout: str = texts.NO_WORKOUT,
     ) -> None:
         """Run one event against the workout in progress, in one transaction."""
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
+        async with self._lifter(lifter) as loaded:
             if loaded.state is None:
                 outcome = Outcome().say(no_workout)
             else:
@@ -511,11 +508,11 @@ class WorkoutService:
 
     async def start(self, lifter: Lifter) -> None:
         """Start today's workout from the lifter's plan, or resume the one in progress."""
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
+        async with self._lifter(lifter) as loaded:
             # Training now: a question left half-answered elsewhere (say, /schedule) must
             # not swallow the set reports that follow.
-            loaded.settings.pending_input = None
+            if loaded.settings.pending_input is not None:
+                await save_settings(loaded.work.connection, lifter.user_id, pending_input=None)
             if loaded.state is not None:
                 outcome = await self._step(loaded, lifter, ws.Show(), claim=False)
             elif not await self._claim(loaded, lifter):
@@ -533,7 +530,7 @@ class WorkoutService:
     ) -> tuple[ws.WorkoutState, list[ws.Eased]]:
         """Today's workout rows from the plan and stored loads; the loads eased after a
         layoff, said once at the start."""
-        session = loaded.session
+        session = loaded.work.session
         plan, loads = DEFAULT_PLAN, {}
         if not loaded.new:
             plan = user_plan(await repo.plan_overrides(session, user_id))
@@ -554,7 +551,7 @@ class WorkoutService:
         ]
         awaiting = "reps" if exercises[0]["target_weight"] is not None else "start_weight"
         loaded.workout, loaded.rows = await repo.create_workout(
-            session, user_id, now, awaiting, exercises
+            loaded.work.connection, user_id, now, awaiting, exercises
         )
         eased = [
             ws.Eased(key, ws.Load(load.weight, loaded.unit), load.eased)
@@ -565,8 +562,7 @@ class WorkoutService:
 
     async def rest_over(self, user_id: int) -> None:
         """The rest timer ran out: say so, with what to do now."""
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, Lifter(user_id))
+        async with self._lifter(Lifter(user_id)) as loaded:
             outcome = Outcome()
             if loaded.state is not None:
                 outcome = await self._step(loaded, Lifter(user_id), ws.RestOver())
@@ -583,10 +579,11 @@ class WorkoutService:
         the text in this same transaction, and what it returns is for the caller to carry
         out after the commit.
         """
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
+        async with self._lifter(lifter) as loaded:
             if loaded.settings.pending_input is not None:
-                return await pending(session, loaded.user, loaded.settings, text)
+                session = loaded.work.session
+                user, settings = await user_and_settings(session, lifter.user_id)
+                return await pending(session, user, settings, text)
             if loaded.state is None:
                 outcome = _outside_workout(text, loaded.unit, howto)
             else:
@@ -606,7 +603,7 @@ class WorkoutService:
                 if not await self._claim(loaded, lifter):
                     return Outcome()
                 asked = intake.open_question(state, taken)
-                workout.question = intake.dump(asked)  # nothing stored until a pick
+                workout.assign(question=intake.dump(asked))  # nothing stored until a pick
                 name = get_exercise(state.current.exercise_key).name
                 question, rows = reading_texts.ask(asked, name)
                 return Outcome().say(question, *rows)
@@ -638,8 +635,7 @@ class WorkoutService:
 
     async def on_button(self, lifter: Lifter, data: str) -> None:
         """A workout button; stale, forged or repeated presses change nothing."""
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
+        async with self._lifter(lifter) as loaded:
             outcome = None
             if loaded.state is not None:
                 if data.split(":")[1:2] == ["an"]:
@@ -660,7 +656,7 @@ class WorkoutService:
             return None
         if not await self._claim(loaded, lifter):
             return Outcome()
-        loaded.workout.question = None
+        loaded.workout.assign(question=None)
         return Outcome().say(reading_texts.NOTHING_LOGGED)
 
     async def _button_event(self, loaded: _Loaded, lifter: Lifter, data: str) -> ws.Event | None:
@@ -718,7 +714,7 @@ class WorkoutService:
         slot = default_slot(state.current.slot_key)
         if exercise_key not in ws.swap_options(state.current, slot.options):
             return None
-        stored = (await repo.loads(loaded.session, lifter.user_id)).get(exercise_key)
+        stored = (await repo.loads(loaded.work.session, lifter.user_id)).get(exercise_key)
         return ws.Swap(
             exercise_key,
             slot.key,
@@ -751,10 +747,10 @@ class WorkoutService:
 
         Both in one transaction, the lifter loaded once.
         """
-        async with self.db.transaction() as session:
-            loaded = await self._load(session, lifter)
+        async with self._lifter(lifter) as loaded:
             if loaded.settings.pending_input is not None:
-                forget_drafts(loaded.settings)
+                _, settings = await user_and_settings(loaded.work.session, lifter.user_id)
+                forget_drafts(settings)
                 outcome = Outcome().say(common_texts.CANCELLED)
             elif loaded.state is None:
                 outcome = Outcome().say(common_texts.NOTHING_TO_CANCEL)

@@ -46,16 +46,20 @@ async def test_a_batch_is_stored_once_and_a_redelivery_is_not_new(db: Database) 
 async def test_an_id_reused_after_the_window_is_a_new_update(db: Database) -> None:
     async with db.transaction() as session:
         await repo.store(session, arrivals(7), NOW, None)
-        assert await repo.claim_update(session, 7, LIFTER, NOW)
+        assert await repo.claim_update(await session.connection(), 7, LIFTER, NOW)
         await repo.mark_done(session, [7], NOW)
     async with db.transaction() as session:
-        assert not await repo.claim_update(session, 7, LIFTER, NOW)  # a replay: changes nothing
+        assert not await repo.claim_update(
+            await session.connection(), 7, LIFTER, NOW
+        )  # a replay: changes nothing
     reused = NOW + repo.REDELIVERY_WINDOW + dt.timedelta(minutes=1)
     async with db.transaction() as session:
         assert await repo.store(session, arrivals(7), reused, None) == {7}
     async with db.transaction() as session:
         assert [p.update_id for p in await repo.pending(session)] == [7]
-        assert await repo.claim_update(session, 7, LIFTER, reused)  # its change counts
+        assert await repo.claim_update(
+            await session.connection(), 7, LIFTER, reused
+        )  # its change counts
 
 
 async def test_pruning_deletes_old_handled_rows_in_batches_and_keeps_the_rest(

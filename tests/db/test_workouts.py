@@ -51,10 +51,10 @@ def _set(workout_id: int, exercise_id: int, number: int, weight: str, **extra: A
 
 
 async def test_a_lifters_sets_come_back_as_stored_in_the_order_lifted(db: Database) -> None:
-    async with db.transaction() as session:
-        await create_user(session, 5, "Ann", NOW)
+    async with db.work() as work:
+        await create_user(work.session, 5, "Ann", NOW)
         workout, (first, second, third) = await repo.create_workout(
-            session,
+            work.connection,
             5,
             NOW,
             "reps",
@@ -63,7 +63,7 @@ async def test_a_lifters_sets_come_back_as_stored_in_the_order_lifted(db: Databa
         # Sets of the first two exercises alternate (a swap back and forth), with loads
         # that a float would not keep, no reps in reserve, a warm-up, a swapped-out key.
         await repo.add_sets(
-            session,
+            work.connection,
             [
                 _set(workout.id, first.id, 1, "102.5", warmup=True, rir=None),
                 _set(workout.id, second.id, 1, "33.3333"),
@@ -77,8 +77,8 @@ async def test_a_lifters_sets_come_back_as_stored_in_the_order_lifted(db: Databa
         stored = (await session.scalars(select(WorkoutSet).order_by(WorkoutSet.id))).all()
         fields = repo.WorkoutSetRow._fields
         expected = [repo.WorkoutSetRow(*(getattr(s, f) for f in fields)) for s in stored]
-    async with db.transaction() as session:
-        state = await repo.lifter_state(session, 5)
+    async with db.work() as work:
+        state = await repo.lifter_state(work.connection, 5)
     assert state is not None and state.workout is not None
     assert [e.id for e in state.exercises] == [first.id, second.id, third.id]
     assert state.sets == expected
@@ -91,9 +91,9 @@ async def test_a_lifters_sets_come_back_as_stored_in_the_order_lifted(db: Databa
 async def test_a_lifter_without_a_workout_has_no_exercises_or_sets(db: Database) -> None:
     async with db.transaction() as session:
         await create_user(session, 6, "Bo", NOW)
-    async with db.transaction() as session:
-        state = await repo.lifter_state(session, 6)
-        assert await repo.lifter_state(session, 7) is None
+    async with db.work() as work:
+        state = await repo.lifter_state(work.connection, 6)
+        assert await repo.lifter_state(work.connection, 7) is None
     assert state is not None and state.user.id == 6 and state.settings.user_id == 6
     assert state.workout is None and state.exercises == [] and state.sets == []
     assert not state.resting and state.checks == [] and state.first_workout_at is None

@@ -42,3 +42,12 @@ async def test_a_control_character_in_a_first_name_stops_nothing(
     async with bot.db.transaction() as session:
         assert await session.scalar(select(User.first_name).where(User.id == user)) == stored
     assert errors == []
+
+
+async def test_a_name_changed_mid_workout_is_the_one_kept(bot: BotHarness) -> None:
+    user = 7100
+    await say_as(bot, user, "Sam", "/workout")
+    await say_as(bot, user, "Sam", "225")
+    assert "Logged set 1" in await say_as(bot, user, "Samira\x07", "225x6 @2")
+    async with bot.db.transaction() as session:
+        assert await session.scalar(select(User.first_name).where(User.id == user)) == "Samira"
