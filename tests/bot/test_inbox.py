@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import ExecutionContext
 from telegram import Bot, Update
 
 from bot.app import inbox_of, processor_of
@@ -264,3 +265,57 @@ async def test_a_stored_update_is_handed_on_unchanged_after_a_crash(
     async with db.transaction() as session:
         [text] = await repo.pending(session, only=[30])
     assert "\\ud83d" in text.payload  # kept escaped: every database takes it
+
+
+async def test_batches_of_one_size_store_their_own_ids_and_keep_the_window(db: Database) -> None:
+    summer = dt.timezone(dt.timedelta(hours=2))  # stored as UTC by the type, in every row
+    later = NOW + dt.timedelta(hours=1)
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(1, 2, 2, 3), NOW.astimezone(summer), 4) == {
+            1,
+            2,
+            3,
+        }
+        assert await repo.store(session, arrivals(4, 1, 5), later, 4) == {4, 5}  # 1: redelivered
+    reused = NOW + repo.REDELIVERY_WINDOW + dt.timedelta(minutes=1)  # 1-3 out of the window
+    async with db.transaction() as session:
+        assert await repo.store(session, arrivals(6, 2, 4), reused, 5) == {6, 2}
+    async with db.transaction() as session:
+        rows = await session.execute(
+            select(InboxUpdate.update_id, InboxUpdate.received_at, InboxUpdate.worker).order_by(
+                InboxUpdate.update_id
+            )
+        )
+        assert [tuple(row) for row in rows] == [
+            (1, NOW, 4),
+            (2, reused, 5),
+            (3, NOW, 4),
+            (4, later, 4),
+            (5, later, 4),
+            (6, reused, 5),
+        ]
+
+
+async def test_a_batch_is_one_statement_compiled_once_per_engine(db: Database) -> None:
+    compiled: list[object] = []
+
+    def seen(
+        _connection: object,
+        _cursor: object,
+        statement: str,
+        _parameters: object,
+        context: ExecutionContext,
+        _many: bool,
+    ) -> None:
+        if statement.startswith("INSERT INTO inbox"):
+            compiled.append(context.compiled)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        for batch in [(1,), (2,), (3, 4, 5), (6, 7, 8)]:
+            async with db.transaction() as session:
+                assert await repo.store(session, arrivals(*batch), NOW, None) == set(batch)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+    assert len(compiled) == 4  # one statement per batch, not one per update
+    assert compiled[1] is compiled[0] and compiled[3] is compiled[2]  # not compiled again
