@@ -25,6 +25,7 @@ QUICK_MODES = {
     "cost_per_update": "0 lost, 0 duplicated, 0 lifters out of order",
     "thousand_lifters": "replies missing: 0;",
     "reminder_fanout": "duplicates: 0, misses: 0",
+    "reply_cost": "messages: 512 sent, 512 expected",
     "startup": "nothing was sent at start-up, and the coach answered afterwards",
 }
 
