@@ -107,6 +107,18 @@ async def test_cancel_leaves_the_flow_and_keeps_the_workout(bot: BotHarness) -> 
     assert "Set 1 of 3: 225 lb" in texts(await bot.say("225"))  # the workout goes on
 
 
+async def test_starting_a_workout_leaves_an_unanswered_schedule_question(bot: BotHarness) -> None:
+    await bot.say("/schedule")
+    await bot.press("Fri")
+    assert "What time should I remind you?" in texts(await bot.press("Next"))
+    await bot.say("/workout")
+    assert "Set 1 of 3: 225 lb" in texts(await bot.say("225"))  # a start weight, not a time
+    async with bot.db.transaction() as session:
+        settings = await session.get(UserSettings, LIFTER)
+        assert settings is not None and settings.pending_input is None
+    assert await schedule_of(bot.db, LIFTER) is None
+
+
 async def test_buttons_of_another_lifter_or_out_of_date_change_nothing(bot: BotHarness) -> None:
     await bot.say("/schedule")
     picker = bot.emulator.messages(LIFTER)[-1]
