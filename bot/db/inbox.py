@@ -18,6 +18,7 @@ from sqlalchemy import Executable, bindparam, delete, exists, func, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.dialect import dialect_of, insert_into
+from bot.db.direct import Direct
 from bot.db.models import InboxUpdate, Workout
 
 REDELIVERY_WINDOW = dt.timedelta(hours=26)  # Telegram's 24 hours, and a margin
@@ -160,13 +161,15 @@ async def mark_done(session: AsyncSession, update_ids: Sequence[int], now: dt.da
 
 
 @functools.cache
-def _claim_statement(dialect: str) -> Executable:
+def _claim_statement(dialect: str) -> Direct:
     table = InboxUpdate.__table__
     statement = insert_into(dialect, table)
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.update_id],
-        set_={"claimed_at": statement.excluded.claimed_at},
-        where=table.c.claimed_at.is_(None),
+    return Direct(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.update_id],
+            set_={"claimed_at": statement.excluded.claimed_at},
+            where=table.c.claimed_at.is_(None),
+        )
     )
 
 
@@ -181,11 +184,10 @@ async def claim_update(
     """
     if update_id is None:
         return True
-    result = await connection.execute(  # Core: the ORM would make this a bulk insert
-        _claim_statement(dialect_of(connection)),
-        {"update_id": update_id, "received_at": now, "claimed_at": now, "done_at": now},
+    changed = await _claim_statement(dialect_of(connection)).run(
+        connection, {"update_id": update_id, "received_at": now, "claimed_at": now, "done_at": now}
     )
-    return bool(result.rowcount)
+    return bool(changed)
 
 
 async def prune(session: AsyncSession, now: dt.datetime) -> int:

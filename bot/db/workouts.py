@@ -41,6 +41,7 @@ from bot.coach.records import LoggedSet
 from bot.coach.timing import local_day
 from bot.coach.units import Unit
 from bot.db.dialect import dialect_of, insert_into
+from bot.db.direct import Direct
 from bot.db.inbox import claim_update as claim_update  # the ledger lives in the inbox
 from bot.db.models import (
     ExerciseLoad,
@@ -67,13 +68,20 @@ from bot.db.rows import (
 class StoredSet(Protocol):
     """A set's stored columns: a `WorkoutSet` entity, or a plain row of them."""
 
-    exercise_key: str
-    weight: Decimal
-    unit: str
-    reps: int
-    rir: int | None
-    performed_at: dt.datetime
-    warmup: bool
+    @property
+    def exercise_key(self) -> str: ...
+    @property
+    def weight(self) -> Decimal: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def reps(self) -> int: ...
+    @property
+    def rir(self) -> int | None: ...
+    @property
+    def performed_at(self) -> dt.datetime: ...
+    @property
+    def warmup(self) -> bool: ...
 
 
 def as_logged(row: StoredSet, zone: dt.tzinfo) -> LoggedSet:
@@ -173,6 +181,7 @@ _LIFTER_STATE = (
     .order_by(WorkoutExercise.position)
     .with_for_update(of=UserSettings.__table__)
 )
+_LIFTER_STATE_ON_DRIVER = Direct(_LIFTER_STATE)
 # Where each part of a `_LIFTER_STATE` row starts.
 _AT_SETTINGS = len(_USER)
 _AT_WORKOUT = _AT_SETTINGS + len(_SETTINGS)
@@ -209,7 +218,7 @@ async def lifter_state(connection: AsyncConnection, user_id: int) -> LifterState
     across workers (the workout itself is on the nullable side of the join, which
     PostgreSQL cannot lock).
     """
-    rows = (await connection.execute(_LIFTER_STATE, {"user_id": user_id})).all()
+    rows = await _LIFTER_STATE_ON_DRIVER.rows(connection, {"user_id": user_id})
     if not rows:
         return None
     first_row = rows[0]
@@ -305,8 +314,8 @@ async def create_workout(
 
 
 # The columns to set come from the parameters: a step writes only what it changed.
-_SAVE_WORKOUT = update(Workout).where(Workout.id == bindparam("row_id"))
-_SAVE_EXERCISE = update(WorkoutExercise).where(WorkoutExercise.id == bindparam("row_id"))
+_SAVE_WORKOUT = Direct(update(Workout).where(Workout.id == bindparam("row_id")))
+_SAVE_EXERCISE = Direct(update(WorkoutExercise).where(WorkoutExercise.id == bindparam("row_id")))
 
 
 async def save_changes(
@@ -314,11 +323,11 @@ async def save_changes(
 ) -> None:
     """Write the columns a step changed on the workout and its exercises, one UPDATE per
     changed row; afterwards the rows count as stored."""
-    changed: list[tuple[Executable, Changes]] = [(_SAVE_WORKOUT, workout)]
+    changed: list[tuple[Direct, Changes]] = [(_SAVE_WORKOUT, workout)]
     changed += [(_SAVE_EXERCISE, exercise) for exercise in exercises]
     for statement, row in changed:
         if row.changed:
-            await connection.execute(statement, {"row_id": row.id, **row.changed})
+            await statement.run(connection, {"row_id": row.id, **row.changed})
             row.changed.clear()
 
 
@@ -333,15 +342,16 @@ async def remove_set(connection: AsyncConnection, exercise_id: int, number: int)
     await connection.execute(_REMOVE_SET, {"exercise_id": exercise_id, "number": number})
 
 
-_NEW_SETS = insert(WorkoutSet)
+_NEW_SET = Direct(insert(WorkoutSet))
 _NEW_CHECK = insert(RirCheck)
 
 
 async def add_sets(connection: AsyncConnection, sets: Sequence[dict[str, Any]]) -> None:
-    """Store sets (column values by name) in one prebuilt Core INSERT: through the ORM,
-    each new entity cost more CPU than the statement itself."""
-    if sets:
-        await connection.execute(_NEW_SETS, list(sets))
+    """Store sets (column values by name), an INSERT each on the driver: through the ORM,
+    each new entity cost more CPU than the statement itself. A message logs one set,
+    rarely more."""
+    for one in sets:
+        await _NEW_SET.run(connection, one)
 
 
 async def add_check(connection: AsyncConnection, check: dict[str, Any]) -> None:
@@ -417,6 +427,25 @@ async def logged_before(
     return [as_logged(row, zone) for row in rows]
 
 
+class _HistoryRow(NamedTuple):
+    """A `_LOGGED_HISTORY` row read on the driver, by name."""
+
+    exercise_key: str
+    weight: Decimal
+    unit: str
+    reps: int
+    rir: int | None
+    performed_at: dt.datetime
+    warmup: bool
+
+
+_RECENT_SETS = Direct(
+    _LOGGED_HISTORY.where(WorkoutSet.exercise_key == bindparam("exercise_key")).where(
+        WorkoutSet.performed_at >= bindparam("since")
+    )
+)
+
+
 async def recent_sets_of(
     connection: AsyncConnection,
     user_id: int,
@@ -427,11 +456,14 @@ async def recent_sets_of(
 ) -> list[LoggedSet]:
     """One exercise's sets outside one workout since `since`, oldest first: the story
     next time is decided from (stalls, layoffs). Bounded, so it stays cheap per update."""
-    query = _LOGGED_HISTORY.where(WorkoutSet.exercise_key == exercise_key).where(
-        WorkoutSet.performed_at >= since
-    )
-    rows = await connection.execute(query, {"user_id": user_id, "workout_id": workout_id})
-    return [as_logged(row, zone) for row in rows]
+    params = {
+        "user_id": user_id,
+        "workout_id": workout_id,
+        "exercise_key": exercise_key,
+        "since": since,
+    }
+    rows = await _RECENT_SETS.rows(connection, params)
+    return [as_logged(_HistoryRow(*row), zone) for row in rows]
 
 
 async def history_sets(session: AsyncSession, user_id: int) -> Sequence[WorkoutSet]:
@@ -447,11 +479,16 @@ async def count_sets(session: AsyncSession, user_id: int) -> int:
 
 
 @functools.cache
-def _rest_timer_upsert(dialect: str) -> Executable:
+def _rest_timer_upsert(dialect: str) -> Direct:
     statement = insert_into(dialect, RestTimer)
-    return statement.on_conflict_do_update(
-        index_elements=[RestTimer.user_id],
-        set_={"workout_id": statement.excluded.workout_id, "due_at": statement.excluded.due_at},
+    return Direct(
+        statement.on_conflict_do_update(
+            index_elements=[RestTimer.user_id],
+            set_={
+                "workout_id": statement.excluded.workout_id,
+                "due_at": statement.excluded.due_at,
+            },
+        )
     )
 
 
@@ -459,18 +496,17 @@ async def set_rest_timer(
     connection: AsyncConnection, user_id: int, workout_id: int, due_at: dt.datetime
 ) -> None:
     """Start (or restart) the user's one rest timer, in one statement."""
-    await connection.execute(
-        _rest_timer_upsert(dialect_of(connection)),
-        {"user_id": user_id, "workout_id": workout_id, "due_at": due_at},
+    await _rest_timer_upsert(dialect_of(connection)).run(
+        connection, {"user_id": user_id, "workout_id": workout_id, "due_at": due_at}
     )
 
 
-_CLEAR_REST_TIMER = delete(RestTimer).where(RestTimer.user_id == bindparam("user_id"))
+_CLEAR_REST_TIMER = Direct(delete(RestTimer).where(RestTimer.user_id == bindparam("user_id")))
 
 
 async def clear_rest_timer(connection: AsyncConnection, user_id: int) -> None:
     """Stop the user's rest timer, if any (Core: an ORM delete first looks for the rows)."""
-    await connection.execute(_CLEAR_REST_TIMER, {"user_id": user_id})
+    await _CLEAR_REST_TIMER.run(connection, {"user_id": user_id})
 
 
 async def rir_checks(session: AsyncSession, user_id: int) -> list[Check]:
