@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.db.dialect import dialect_of, insert_into
 from bot.db.direct import Direct
-from bot.db.models import InboxUpdate, Workout
+from bot.db.models import IN_PROGRESS, InboxUpdate, Workout
 
 REDELIVERY_WINDOW = dt.timedelta(hours=26)  # Telegram's 24 hours, and a margin
 PRUNE_BATCH = 1_000  # rows deleted per statement: short transactions, no long locks
@@ -99,11 +99,7 @@ class Pending:
     training: bool  # the chat's lifter has a workout going
 
 
-_TRAINING = (
-    exists()
-    .where(Workout.user_id == InboxUpdate.chat_id, Workout.status == "active")
-    .label("training")
-)
+_TRAINING = exists().where(Workout.user_id == InboxUpdate.chat_id, IN_PROGRESS).label("training")
 _PENDING = (
     select(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.claimed_at, _TRAINING)
     .where(InboxUpdate.done_at.is_(None), InboxUpdate.payload.is_not(None))

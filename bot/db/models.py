@@ -25,6 +25,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    literal_column,
     text,
     true,
 )
@@ -136,6 +137,13 @@ class Workout(Base):
         ),
         UniqueConstraint("user_id", "import_key"),
     )
+
+
+# "The workout in progress", with 'active' written into the SQL rather than bound: SQLite
+# plans a statement again at every execution when a bound value may decide whether a
+# partial index applies (uq_workouts_one_active_per_user), and the lifter-state query
+# run every message took four times as long that way (0.216 against 0.054 ms).
+IN_PROGRESS = Workout.status == literal_column("'active'")
 
 
 class WorkoutExercise(Base):

@@ -44,6 +44,7 @@ from bot.db.dialect import dialect_of, insert_into
 from bot.db.direct import Direct
 from bot.db.inbox import claim_update as claim_update  # the ledger lives in the inbox
 from bot.db.models import (
+    IN_PROGRESS,
     ExerciseLoad,
     PlanSlot,
     RestTimer,
@@ -174,7 +175,7 @@ _LIFTER_STATE = (
         _FIRST_STARTED,
     )
     .join(UserSettings, UserSettings.user_id == User.id)
-    .outerjoin(Workout, and_(Workout.user_id == User.id, Workout.status == "active"))
+    .outerjoin(Workout, and_(Workout.user_id == User.id, IN_PROGRESS))
     .outerjoin(WorkoutExercise, WorkoutExercise.workout_id == Workout.id)
     .outerjoin(RestTimer, RestTimer.user_id == User.id)
     .where(User.id == bindparam("user_id"))
@@ -274,7 +275,7 @@ def _checks(folded: str | None) -> list[Check]:
 
 async def has_active_workout(session: AsyncSession, user_id: int) -> bool:
     """Whether the lifter has a workout in progress."""
-    query = select(Workout.id).where(Workout.user_id == user_id, Workout.status == "active")
+    query = select(Workout.id).where(Workout.user_id == user_id, IN_PROGRESS)
     return (await session.scalar(query)) is not None
 
 

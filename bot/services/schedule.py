@@ -45,7 +45,15 @@ from bot.coach.timing import (
 )
 from bot.coach.units import Unit, format_weight
 from bot.db.engine import Database
-from bot.db.models import ExerciseLoad, PlanSlot, Schedule, User, UserSettings, Workout
+from bot.db.models import (
+    IN_PROGRESS,
+    ExerciseLoad,
+    PlanSlot,
+    Schedule,
+    User,
+    UserSettings,
+    Workout,
+)
 from bot.db.users import ensure_user
 from bot.replies import Button, Reply, row
 from bot.services.preferences import forget_drafts, zone_of
@@ -399,9 +407,7 @@ class ScheduleService:
             loads = await _by_user(session, ExerciseLoad, user_ids)
             training = set(
                 await session.scalars(
-                    select(Workout.user_id).where(
-                        Workout.user_id.in_(user_ids), Workout.status == "active"
-                    )
+                    select(Workout.user_id).where(Workout.user_id.in_(user_ids), IN_PROGRESS)
                 )
             )
         now = self.clock.now()
