@@ -240,19 +240,30 @@ _REPS_WORD = r"(?:reps?|rpes|repetitions?|r|times)"
 _DIGIT = re.compile(r"\d")
 _APOSTROPHE_IN_WORD = re.compile(r"[a-z]+'[a-z]+")
 
-_CLEAN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d+) and a half\b"), r"\1.5"),
+_CLEAN_STEPS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    # (texts one of which the pattern needs: a cheap look skips it on most messages; none:
+    # always run), pattern, replacement
+    ((" and a half",), re.compile(r"(\d+) and a half\b"), r"\1.5"),
     (
+        (",",),
         re.compile(rf"(\d+),(\d{{1,2}})(?=\s*(?:{_UNIT_WORD}|x|×|\*)(?![a-z]))"),
         r"\1.\2",
     ),  # "102,5 kg"
-    (re.compile(r"\bset\s*#?\s*\d+\s*[:.)-]"), " "),  # "Set 1: 175 lbs x 7" numbers the set
-    (re.compile(r"\bw/\s*"), " with "),
-    (re.compile(r"[×*]"), " x "),
-    (re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
-    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), " "),  # "1st set": a set number, not a count
-    (re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
-    (re.compile(r"[!?.]+(?=\s|$)|[\"'`~^()\[\]{}<>=_|\\]"), " "),
+    (
+        ("set",),
+        re.compile(r"\bset\s*#?\s*\d+\s*[:.)-]"),
+        " ",
+    ),  # "Set 1: 175 lbs x 7" numbers the set
+    (("w/",), re.compile(r"\bw/\s*"), " with "),
+    ((), re.compile(r"[×*]"), " x "),
+    (("-", "–"), re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
+    (
+        ("st", "nd", "rd", "th"),
+        re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
+        " ",
+    ),  # "1st set": a set number, not a count
+    ((), re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
+    ((), re.compile(r"[!?.]+(?=\s|$)|[\"'`~^()\[\]{}<>=_|\\]"), " "),
 )
 
 
@@ -276,8 +287,9 @@ def _clean(text: str) -> str:
     plain = _APOSTROPHE_IN_WORD.sub(lambda m: m.group().replace("'", ""), plain)
     plain = _NOT_A_COUNT.sub(lambda m: f"{m.group(1)} item" if m.group(1) else "onearm", plain)
     plain = alpha2digit(plain, "en", threshold=0)
-    for pattern, replacement in _CLEAN_STEPS:
-        plain = pattern.sub(replacement, plain)
+    for needs, pattern, replacement in _CLEAN_STEPS:
+        if not needs or any(text in plain for text in needs):
+            plain = pattern.sub(replacement, plain)
     return " ".join(plain.split())
 
 
