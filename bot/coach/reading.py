@@ -237,20 +237,33 @@ def echo_sets(sets: Sequence[ReadSet], unit: Unit) -> str:
 _UNIT_WORD = r"(?:kgs?|kilos?|kilograms?|lbs?|pounds?|#|k)"
 _NUM = r"\d+(?:\.\d+)?"
 _REPS_WORD = r"(?:reps?|rpes|repetitions?|r|times)"
+_DIGIT = re.compile(r"\d")
+_APOSTROPHE_IN_WORD = re.compile(r"[a-z]+'[a-z]+")
 
-_CLEAN_STEPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d+) and a half\b"), r"\1.5"),
+_CLEAN_STEPS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    # (texts one of which the pattern needs: a cheap look skips it on most messages; none:
+    # always run), pattern, replacement
+    ((" and a half",), re.compile(r"(\d+) and a half\b"), r"\1.5"),
     (
+        (",",),
         re.compile(rf"(\d+),(\d{{1,2}})(?=\s*(?:{_UNIT_WORD}|x|×|\*)(?![a-z]))"),
         r"\1.\2",
     ),  # "102,5 kg"
-    (re.compile(r"\bset\s*#?\s*\d+\s*[:.)-]"), " "),  # "Set 1: 175 lbs x 7" numbers the set
-    (re.compile(r"\bw/\s*"), " with "),
-    (re.compile(r"[×*]"), " x "),
-    (re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
-    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), " "),  # "1st set": a set number, not a count
-    (re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
-    (re.compile(r"[!?.]+(?=\s|$)|[\"'`~^()\[\]{}<>=_|\\]"), " "),
+    (
+        ("set",),
+        re.compile(r"\bset\s*#?\s*\d+\s*[:.)-]"),
+        " ",
+    ),  # "Set 1: 175 lbs x 7" numbers the set
+    (("w/",), re.compile(r"\bw/\s*"), " with "),
+    ((), re.compile(r"[×*]"), " x "),
+    (("-", "–"), re.compile(r"(\d)\s*(?:-|–)\s*(?=[a-z])"), r"\1 "),
+    (
+        ("st", "nd", "rd", "th"),
+        re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
+        " ",
+    ),  # "1st set": a set number, not a count
+    ((), re.compile(r"(?<=[\d.])(?=[a-z#@/])|(?<=[a-z#@/:])(?=\d)"), " "),
+    ((), re.compile(r"[!?.]+(?=\s|$)|[\"'`~^()\[\]{}<>=_|\\]"), " "),
 )
 
 
@@ -271,11 +284,12 @@ def _clean(text: str) -> str:
     plain = "".join(filter(_shown, plain))
     plain = plain.replace("\n", " , ")  # one set a line, like a log
     plain = " ".join(plain.casefold().replace("’", "'").split())
-    plain = re.sub(r"[a-z]+'[a-z]+", lambda m: m.group().replace("'", ""), plain)
+    plain = _APOSTROPHE_IN_WORD.sub(lambda m: m.group().replace("'", ""), plain)
     plain = _NOT_A_COUNT.sub(lambda m: f"{m.group(1)} item" if m.group(1) else "onearm", plain)
     plain = alpha2digit(plain, "en", threshold=0)
-    for pattern, replacement in _CLEAN_STEPS:
-        plain = pattern.sub(replacement, plain)
+    for needs, pattern, replacement in _CLEAN_STEPS:
+        if not needs or any(text in plain for text in needs):
+            plain = pattern.sub(replacement, plain)
     return " ".join(plain.split())
 
 
@@ -346,6 +360,8 @@ _AT_EFFORT = re.compile(
     rf"(?:@|\bat\b)\s*({_NUM})\s*(\+)?(?!\s*(?:{_UNIT_WORD}|sets?|reps?|x)\b)(?!\s*\d)"
 )
 _WARMUP = re.compile(r"\b(?:warm\s*-?\s*ups?|warming\s+up|wu|w)\b")
+_EFFORT_WORD = re.compile(r"rpe|rir|more|left|spare|tank|reserve|fail|max effort")
+"""A word every pattern above (and _FAILED_AT) needs: one look rules them all out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,12 +379,13 @@ def _take_effort(text: str) -> _Segment:
     """Take every effort phrase out of a segment; two different ones are a conflict."""
     found: list[_Effort] = []
     failed_reps: int | None = None
-    match = _FAILED_AT.search(text)
+    worded = _EFFORT_WORD.search(text) is not None  # most sets ("100x7 @2") give none
+    match = _FAILED_AT.search(text) if worded else None
     if match:
         failed_reps = int(match.group(1))
         text = text[: match.start()] + " " + text[match.end() :]
         found.append(_Effort(rir=0))
-    for pattern, kind in _EFFORT_PATTERNS:
+    for pattern, kind in _EFFORT_PATTERNS if worded else ():
         while (match := pattern.search(text)) is not None:
             effort: _Effort | None
             if kind == "zero":
@@ -381,20 +398,19 @@ def _take_effort(text: str) -> _Segment:
     # "@N" after a set: effort by the one @ rule (numbers before it make it "after a set").
     for match in list(_AT_EFFORT.finditer(text))[::-1]:
         value = Decimal(match.group(1))
-        if value > 10 or not re.search(r"\d", text[: match.start()]):
+        if value > 10 or not _DIGIT.search(text, 0, match.start()):
             continue
         effort = _from_at(value)
         found.append(effort if effort is not None else _Effort(rir=-1))
         text = text[: match.start()] + " " + text[match.end() :]
-    warmup = bool(_WARMUP.search(text))
-    text = _WARMUP.sub(" ", text)
+    text, warmups = _WARMUP.subn(" ", text)
     conflict = len({e.rir for e in found}) > 1 or any(e.rir < 0 for e in found)
     effort = max(found, key=lambda e: e.rpe is not None) if found and not conflict else None
     return _Segment(
         text=" ".join(text.split()),
         effort=effort,
         effort_conflict=conflict,
-        warmup=warmup,
+        warmup=warmups > 0,
         failed_reps=failed_reps,
     )
 
@@ -431,6 +447,7 @@ _JOINERS = {
 _SOFT_WORDS = frozenset({"the", "a", "an", "my", "just", "about", "only", "total", "then"})
 _NO_LOAD_WORDS = frozenset({"bar", "bw", "bodyweight", "body"})
 _TOKEN = re.compile(rf"({_NUM})|([a-z]+|[#@/+-])")
+_REPS_TOKEN = re.compile(_REPS_WORD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,7 +473,7 @@ def _numbers(text: str) -> _Parsed:
         unit = Unit.KG if token == "k" else parse_unit(token)  # "70k" in kilo logs
         if unit is not None and after_number and numbers[-1].unit is None:
             numbers[-1] = replace(numbers[-1], unit=unit, forced=_Role.WEIGHT)
-        elif re.fullmatch(_REPS_WORD, token) and after_number:
+        elif _REPS_TOKEN.fullmatch(token) and after_number:
             if numbers[-1].forced is None:
                 numbers[-1] = replace(numbers[-1], forced=_Role.REPS)
         elif token in ("set", "sets") and after_number:
@@ -564,30 +581,49 @@ def _sets_fit(sets: int) -> float:
     return 0.3 if sets == 1 else 0.6 if sets <= 8 else 0.2 if sets <= 10 else 0.03
 
 
-def _prior(roles: Sequence[_Role], numbers: Sequence[_Num]) -> float:
+def _prior(roles: Sequence[_Role], joiners: Sequence[str]) -> float:
     """Product of pair priors over neighbours; role pairs with numbers between count as far."""
     score = 1.0
     for before, after in zip(range(len(roles)), range(1, len(roles)), strict=False):
-        pair = (numbers[after].joiner, roles[before], roles[after])
+        pair = (joiners[after], roles[before], roles[after])
         score *= _PAIR_PRIOR.get(pair, 0.0)
     for index in range(1, len(roles)):
         if roles[index - 1 : index + 1] == (_Role.REPS, _Role.SETS) and (
-            index == 1 or numbers[index - 1].joiner != "x"
+            index == 1 or joiners[index - 1] != "x"
         ):
             score *= 0.3  # "5x3" or "315 3x5" is rarely reps x sets; "225x5x3" is
     return score
 
 
-def _assignments(numbers: Sequence[_Num]) -> Iterator[tuple[_Role, ...]]:
+def _assignments(forced: Sequence[_Role | None]) -> Iterator[tuple[_Role, ...]]:
     """Every way to give the numbers distinct roles that keeps forced roles."""
     pool = (_Role.WEIGHT, _Role.REPS, _Role.SETS, _Role.RIR)
-    for roles in permutations(pool, len(numbers)):
+    for roles in permutations(pool, len(forced)):
         if _Role.REPS not in roles:
             continue
         if _Role.RIR in roles and roles.index(_Role.RIR) < roles.index(_Role.REPS):
             continue  # reps in reserve follow the reps they qualify
-        if all(n.forced in (None, role) for n, role in zip(numbers, roles, strict=True)):
+        if all(f in (None, role) for f, role in zip(forced, roles, strict=True)):
             yield roles
+
+
+@functools.lru_cache(maxsize=1024)
+def _scored_assignments(
+    forced: tuple[_Role | None, ...], joiners: tuple[str, ...]
+) -> tuple[tuple[tuple[_Role, ...], float], ...]:
+    """The assignments worth building, with their priors.
+
+    They depend only on the notation's shape (forced roles and joiners), which few
+    messages vary, so they are kept rather than worked out for every message.
+    """
+    out = []
+    for roles in _assignments(forced):
+        prior = _prior(roles, joiners) if len(forced) > 1 else 1.0
+        if all(f is not None for f in forced):
+            prior = max(prior, 1.0)
+        if prior > 0:
+            out.append((roles, prior))
+    return tuple(out)
 
 
 def _read_segment(
@@ -600,13 +636,9 @@ def _read_segment(
     if not numbers or len(numbers) > 4:
         return []
     out: list[_Candidate] = []
-    for roles in _assignments(numbers):
+    shape = tuple(n.forced for n in numbers), tuple(n.joiner for n in numbers)
+    for roles, prior in _scored_assignments(*shape):
         values = dict(zip(roles, numbers, strict=True))
-        prior = _prior(roles, numbers) if len(numbers) > 1 else 1.0
-        if all(n.forced is not None for n in numbers):
-            prior = max(prior, 1.0)
-        if prior <= 0:
-            continue
         candidate = _build(values, segment, effort, context, prior)
         if candidate is not None:
             out.append(candidate)
@@ -663,7 +695,8 @@ def _best_per_reading(candidates: Sequence[_Candidate]) -> list[_Candidate]:
     """Same sets read two ways count once, at their best score; best first."""
     best: dict[tuple[ReadSet, ...], _Candidate] = {}
     for c in candidates:
-        if c.sets not in best or best[c.sets].score < c.score:
+        kept = best.get(c.sets)  # one look: hashing sets is much of the cost here
+        if kept is None or kept.score < c.score:
             best[c.sets] = c
     return sorted(best.values(), key=lambda c: -c.score)
 
@@ -825,12 +858,15 @@ def _read_intent(text: str, context: ReadContext) -> IntentRead | None:
 # -- the reader ------------------------------------------------------------------------
 
 
+_SEGMENT_END = re.compile(r"\s*[,;\n]\s*|\s+then\s+|\s+and then\s+")
+
+
 def _segments(cleaned: str) -> list[_Segment]:
     """Cut at commas, semicolons and line breaks; effort-only parts join the set before."""
     out: list[_Segment] = []
-    for raw in re.split(r"\s*[,;\n]\s*|\s+then\s+|\s+and then\s+", cleaned):
+    for raw in _SEGMENT_END.split(cleaned):
         segment = _take_effort(raw)
-        has_numbers = bool(re.search(r"\d", segment.text)) or segment.failed_reps is not None
+        has_numbers = bool(_DIGIT.search(segment.text)) or segment.failed_reps is not None
         if out and not has_numbers:
             last = out[-1]
             if segment.effort_conflict or (
@@ -873,9 +909,8 @@ def _fits_weight(value: Decimal, unit: Unit | None, context: ReadContext) -> boo
     )
 
 
-def _single_number(segment: _Segment, context: ReadContext) -> Reading | None:
+def _single_number(segment: _Segment, parsed: _Parsed, context: ReadContext) -> Reading | None:
     """The answers to a question the bot asked: reps in reserve, or a starting weight."""
-    parsed = _numbers(segment.text)
     if context.waiting is Waiting.RIR:
         if segment.effort is not None and not parsed.numbers:
             e = segment.effort
@@ -899,18 +934,21 @@ def _single_number(segment: _Segment, context: ReadContext) -> Reading | None:
     return None
 
 
+_SPOKEN_NUMBERS = re.compile(r"\d \d")
+
+
 def _read(text: str, context: ReadContext) -> Reading:
     if len(text) > _MAX_TEXT:
         return Unreadable(Missing.SENSE)
     cleaned = _clean(text)
-    if not re.search(r"\d", text) and re.search(r"\d \d", cleaned):
+    if not _DIGIT.search(text) and _SPOKEN_NUMBERS.search(cleaned):
         return Unreadable(Missing.SENSE)  # "two twenty five": spoken loads are not guessed
     segments = _segments(cleaned)
+    parts = [(_numbers(s.text), s) for s in segments]
     if len(segments) == 1:
-        answer = _single_number(segments[0], context)
+        answer = _single_number(segments[0], parts[0][0], context)
         if answer is not None:
             return answer
-    parts = [(_numbers(s.text), s) for s in segments]
     total = sum(len(p.numbers) for p, _ in parts) + sum(s.failed_reps is not None for s in segments)
     if total == 0:
         if any(s.effort for s in segments):
@@ -948,9 +986,10 @@ _BETWEEN_NUMBERS = re.compile(r"(?<=\d)\s*/\s*(?=\d)|(?<=\d)\s+(?=\d)")
 def _as_list(segment: _Segment, context: ReadContext) -> list[_Candidate]:
     """ "8 8 7", "8/8/7 @ 135" or "225x6 225x5" read as one set a piece, beside the others."""
     pieces = _BETWEEN_NUMBERS.split(segment.text)
-    whole_sets = all(len(_numbers(piece).numbers) > 1 for piece in pieces)
-    if len(pieces) < 3 and not (len(pieces) == 2 and whole_sets):  # "225x6 225x6"
-        return []
+    if len(pieces) < 2 or (
+        len(pieces) == 2 and not all(len(_numbers(piece).numbers) > 1 for piece in pieces)
+    ):
+        return []  # two pieces are a list only as two whole sets: "225x6 225x6"
     parts = [replace(segment, text=piece) for piece in pieces]
     return _combine([_read_segment(p, _numbers(p.text).numbers, context) for p in parts], context)
 

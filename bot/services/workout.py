@@ -11,6 +11,7 @@ buttons name their set).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -78,15 +79,29 @@ def steps_for(settings: SettingsView) -> LoadSteps:
 
 
 def equipment_of(settings: SettingsView) -> Equipment:
-    """What the lifter loads with, from their settings; unset parts are the unit's defaults."""
+    """What the lifter loads with, from their settings; unset parts are the unit's defaults.
+
+    Built once per distinct settings (every update needs it; building checks each
+    dumbbell), keyed by the loads as written so that 45 and 45.00 stay apart."""
+    loads = (settings.bar_weight, settings.plate_step, settings.dumbbell_step)
+    stack = (settings.cable_step, settings.cable_top)
+    written = tuple(None if w is None else str(w) for w in (*loads, *stack))
+    return _equipment(settings.unit, written, settings.dumbbells)
+
+
+@functools.lru_cache(maxsize=1024)
+def _equipment(unit: str, written: tuple[str | None, ...], dumbbells: str | None) -> Equipment:
+    bar, plate_pair, dumbbell_step, stack_step, stack_top = (
+        None if w is None else Decimal(w) for w in written
+    )
     return custom_equipment(
-        Unit(settings.unit),
-        bar=settings.bar_weight,
-        plate_pair=settings.plate_step,
-        dumbbell_step=settings.dumbbell_step,
-        dumbbells=[Decimal(w) for w in json.loads(settings.dumbbells or "[]")],
-        stack_step=settings.cable_step,
-        stack_top=settings.cable_top,
+        Unit(unit),
+        bar=bar,
+        plate_pair=plate_pair,
+        dumbbell_step=dumbbell_step,
+        dumbbells=[Decimal(w) for w in json.loads(dumbbells or "[]")],
+        stack_step=stack_step,
+        stack_top=stack_top,
     )
 
 
@@ -158,12 +173,17 @@ def today_load(
 
 # -- rows <-> state ------------------------------------------------------------------
 
+# Stored values read for every exercise and set of every update: a cached lookup costs a
+# fraction of an Enum call (a value that is no member still raises, and is not kept).
+_unit = functools.cache(Unit)
+_exercise_status = functools.cache(ws.ExerciseStatus)
+
 
 def _exercise_state(row: ExerciseRow, unit: Unit, steps: LoadSteps) -> ws.ExerciseState:
     target = None
     if row.target_weight is not None and row.target_unit is not None:
         step = load_step(row.exercise_key, steps)
-        weight = load_in(row.target_weight, Unit(row.target_unit), unit, step)
+        weight = load_in(row.target_weight, _unit(row.target_unit), unit, step)
         target = ws.Load(weight, unit)
     return ws.ExerciseState(
         id=row.id,
@@ -172,7 +192,7 @@ def _exercise_state(row: ExerciseRow, unit: Unit, steps: LoadSteps) -> ws.Exerci
         sets=row.sets,
         rep_range=RepRange(row.rep_lo, row.rep_hi),
         rest_seconds=row.rest_seconds,
-        status=ws.ExerciseStatus(row.status),
+        status=_exercise_status(row.status),
         target=target,
         target_reps=row.target_reps,
         after_jump=row.after_increase,
@@ -185,7 +205,7 @@ def _done_set(row: repo.WorkoutSetRow) -> ws.DoneSet:
         exercise_key=row.exercise_key,
         number=row.set_number,
         weight=row.weight,
-        unit=Unit(row.unit),
+        unit=_unit(row.unit),
         reps=row.reps,
         rir=row.rir,
         warmup=row.warmup,

@@ -268,9 +268,15 @@ def current_position(state: WorkoutState) -> int:
 
 
 def _with_current(state: WorkoutState, **changes: object) -> WorkoutState:
+    return replace(state, exercises=_current_changed(state, **changes))
+
+
+def _current_changed(state: WorkoutState, **changes: object) -> tuple[ExerciseState, ...]:
+    """The exercises with the current one changed, for a `replace` that changes the state
+    too: one new state instead of two (new states are much of a step's cost)."""
     exercises = list(state.exercises)
     exercises[state.index] = replace(state.current, **changes)  # type: ignore[arg-type]
-    return replace(state, exercises=tuple(exercises))
+    return tuple(exercises)
 
 
 def _in_unit(state: WorkoutState, weight: Decimal, unit: Unit | None) -> tuple[Load, Load | None]:
@@ -303,8 +309,11 @@ def _start_weight(
     if not (plausible_start(state, event.weight, event.unit) or event.confirmed):
         check = CheckStartWeight(state.current, load, Load(usual, state.unit))
         return state, [Say(check)]
-    new = _with_current(state, target=load, after_jump=False)
-    new = replace(new, awaiting=Awaiting.REPS)
+    new = replace(
+        state,
+        exercises=_current_changed(state, target=load, after_jump=False),
+        awaiting=Awaiting.REPS,
+    )
     return new, [Say(StartWeightSet(new.current.exercise_key, load)), _ask(new, ramp=True)]
 
 
@@ -341,8 +350,8 @@ def _log_all(
         if one.weight is not None:
             load, typed = _in_unit(state, one.weight, one.unit)
             if not one.warmup:
-                state = _with_current(state, target=load, after_jump=_jumped(state, load))
-                state = replace(state, awaiting=Awaiting.REPS)
+                aimed = _current_changed(state, target=load, after_jump=_jumped(state, load))
+                state = replace(state, exercises=aimed, awaiting=Awaiting.REPS)
         last = position == len(reported) - 1
         if not one.warmup and one.reps_in_reserve is None and predicted_set(state) is not None:
             one = replace(one, rir=0)  # as many as possible: nothing was left
@@ -410,31 +419,35 @@ def _log_one(
         history=_today(state, current.id, now)[:-1],
         rir_bias=state.rir_bias,
     )
-    state = _with_current(
-        state,
-        target=Load(suggestion.weight, suggestion.unit),
-        target_reps=suggestion.target_reps,
-        after_jump=suggestion.weight > load.weight,
-    )
-    if predicted_set(state) is not None:  # the check is taken at the predicted set's load
-        state = _with_current(state, target=load, after_jump=False)
     final = working >= current.sets and last  # extra sets in one message stay here
     shown: Suggestion | None = suggestion
-    if final:
+    if final:  # next time's load, decided from the session, takes the next set's place
         state, shown = _decide_next_time(state, now, suggestion)
+    else:
+        state = _aim(state, suggestion, load, resting=state.resting or last)
     effects = [LogSet(done), *checked, Say(Logged(done, working, shown, typed, final))]
     if not final:
         if not last:
             return state, effects
-        state = replace(state, resting=True)
         due = now + dt.timedelta(seconds=current.rest_seconds)
         return state, [*effects, StartRest(current.rest_seconds, due), _ask(state)]
     effects.append(Say(_exercise_done(state, state.current)))
-    state = _with_current(state, status=ExerciseStatus.DONE)
     if state.resting:
         effects.append(StopRest())
-        state = replace(state, resting=False)
-    return _advance(state, effects, now)
+    done_now = _current_changed(state, status=ExerciseStatus.DONE)
+    return _advance(replace(state, exercises=done_now, resting=False), effects, now)
+
+
+def _aim(state: WorkoutState, suggestion: Suggestion, load: Load, *, resting: bool) -> WorkoutState:
+    """The current exercise aimed at the suggested next set, except that the check is
+    taken at the predicted set's load."""
+    target, after_jump = Load(suggestion.weight, suggestion.unit), suggestion.weight > load.weight
+    if predicted_set(state) is not None:  # (predicted_set reads neither target nor rest)
+        target, after_jump = load, False
+    aimed = _current_changed(
+        state, target=target, target_reps=suggestion.target_reps, after_jump=after_jump
+    )
+    return replace(state, exercises=aimed, resting=resting)
 
 
 def _today(state: WorkoutState, exercise_id: int, now: dt.datetime) -> tuple[LoggedSet, ...]:
@@ -506,8 +519,8 @@ def _advance(
     if not upcoming:
         return _close(state, WorkoutStatus.FINISHED, effects, now)
     state = replace(state, index=upcoming[0], pending_reps=None)
-    state = _with_current(state, status=ExerciseStatus.ACTIVE)
-    state = replace(state, awaiting=_awaiting_load(state))
+    started = _current_changed(state, status=ExerciseStatus.ACTIVE)
+    state = replace(state, exercises=started, awaiting=_awaiting_load(state))
     return state, [*effects, _ask(state, intro=True)]
 
 
