@@ -7,9 +7,10 @@ Repositories read and add; the caller's transaction commits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import Table, delete, exists, func, or_, select
+from sqlalchemy import Row, Table, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import Base
@@ -19,6 +20,9 @@ from bot.db.models import OtherSet, PendingImport, User, Workout, WorkoutSet
 # Years of imported history can be 100,000 sets: read them in slices, so turning rows into
 # objects never holds the event loop (and every other lifter) for long.
 _PARTITION_ROWS = 2_000
+EXPORT_PAGE_ROWS = 1_000
+"""Rows per page of an export: read and converted on the event loop in about 10 ms."""
+ExportRow = Row[*tuple[Any, ...]]
 
 
 async def workouts_page(
@@ -95,6 +99,44 @@ async def sets_with_workouts(
     async for rows in result.partitions(_PARTITION_ROWS):  # lets other lifters in between
         found += [(row[0], row[1]) for row in rows]
     return found
+
+
+async def export_page(
+    session: AsyncSession, model: type[WorkoutSet] | type[OtherSet], user_id: int, after_id: int
+) -> Sequence[ExportRow]:
+    """The next `EXPORT_PAGE_ROWS` of the user's sets of one table (our lifts, or other
+    exercises kept from imports) after id `after_id`, by id, as plain rows: the columns an
+    export writes, the set's as named in the model and its workout's as `workout_name`,
+    `workout_started_at` and `workout_finished_at`; the exercise as `exercise`.
+
+    Pages by id follow the index on (user_id) without sorting, so each one costs the same
+    however long the history; rows, not entities, because making 80,000 of each took 2 s
+    of the event loop's time.
+    """
+    exercise = WorkoutSet.exercise_key if model is WorkoutSet else OtherSet.exercise_name
+    query = (
+        select(
+            model.id,
+            model.performed_at,
+            model.workout_id,
+            Workout.name.label("workout_name"),
+            Workout.started_at.label("workout_started_at"),
+            Workout.finished_at.label("workout_finished_at"),
+            exercise.label("exercise"),
+            model.set_number,
+            model.weight,
+            model.unit,
+            model.reps,
+            model.rir,
+            model.warmup,
+            model.notes,
+        )
+        .join(Workout, model.workout_id == Workout.id)
+        .where(model.user_id == user_id, model.id > after_id)
+        .order_by(model.id)
+        .limit(EXPORT_PAGE_ROWS)
+    )
+    return (await session.execute(query)).all()
 
 
 async def exercises_trained(session: AsyncSession, user_id: int) -> list[str]:
