@@ -13,11 +13,12 @@ written, time, peak traced memory (with --memory) of the preview and the import,
 transaction (on SQLite each holds the write lock from BEGIN IMMEDIATE to COMMIT), and
 the longest wait of the other lifter's transactions.
 
-`--export ROUNDS` then exports the imported history that many times in each layout (ours
-and Strong's) and prints, per layout, the median wall time, the event loop's longest
-stall (a ticker wakes every 10 ms and records the largest gap between wake-ups), the
-other lifter's longest wait, and the file's size and digest (equal digests: equal files,
-so two versions of the code can be compared). Run it with another checkout's code by
+`--export ROUNDS` then reads the imported history that many times with each command that
+reads all of it (/export in both layouts, /prs) or one lift's (/progress) and prints, per
+command, the median wall time, the event loop's longest stall (a ticker wakes every
+10 ms and records the largest gap between wake-ups), the other lifter's longest wait, and
+the size and digest of what was sent (equal digests: equal replies, so two versions of
+the code can be compared). Run it with another checkout's code by
 running this file as a script: `PYTHONPATH=/other/checkout python benchmarks/import_large.py`.
 """
 
@@ -35,7 +36,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,22 +49,26 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import User, WorkoutSet
 from bot.db.users import ensure_user
+from bot.replies import Outcome
 from bot.services import transfer
+from bot.services.history import HistoryService
 
 SOURCE = Path(__file__).parents[1] / "tests" / "data" / "exports" / "hevy_kg_day_month.csv"
 ROWS = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 100_000
 LIFTER, OTHER = 1, 2
 TICK_S = 0.01
+Read = Callable[[], Awaitable[Outcome]]
 
 
 @dataclass(frozen=True)
 class Round:
-    """One export: its wall time, the loop's longest stall, the other lifter's longest wait."""
+    """One read: its wall time, the loop's longest stall, the other lifter's longest wait,
+    and what it sent."""
 
     wall: float
     stall: float
     wait: float
-    document: bytes
+    sent: bytes
 
 
 def build(all_match: bool) -> bytes:
@@ -122,8 +127,8 @@ async def loop_watch(stop: asyncio.Event, stalls: list[float]) -> None:
         stalls.append(time.perf_counter() - asked - TICK_S)
 
 
-async def export_round(service: transfer.TransferService, db: Database, layout: str) -> Round:
-    """One export with the loop watched and the other lifter writing meanwhile."""
+async def watched_round(db: Database, read: Read) -> Round:
+    """One read with the loop watched and the other lifter writing meanwhile."""
     stop, stalls, waits = asyncio.Event(), [0.0], [0.0]
     watchers = [
         asyncio.create_task(loop_watch(stop, stalls)),
@@ -131,25 +136,37 @@ async def export_round(service: transfer.TransferService, db: Database, layout: 
     ]
     await asyncio.sleep(TICK_S)
     started = time.perf_counter()
-    outcome = await service.export(LIFTER, layout)
+    outcome = await read()
     wall = time.perf_counter() - started
     stop.set()
     await asyncio.gather(*watchers)
-    document = outcome.replies[0].document or b""
-    return Round(wall, max(stalls), max(waits), document)
+    sent = b"".join(r.document or r.photo or r.text.encode() for r in outcome.replies)
+    return Round(wall, max(stalls), max(waits), sent)
 
 
-async def measure_export(service: transfer.TransferService, db: Database, rounds: int) -> None:
-    """Print each layout's median figures over `rounds` exports."""
-    for layout in ("", "strong"):
-        done = [await export_round(service, db, layout) for _ in range(rounds)]
-        digests = {hashlib.sha256(r.document).hexdigest()[:16] for r in done}
+def reads(db: Database, clock: Clock) -> dict[str, Read]:
+    """The lifter's commands that read the whole history (or one lift's)."""
+    exports = transfer.TransferService(db, clock)
+    history = HistoryService(db, clock)
+    return {
+        "/export": lambda: exports.export(LIFTER, ""),
+        "/export strong": lambda: exports.export(LIFTER, "strong"),
+        "/prs": lambda: history.records(LIFTER),
+        "/progress barbell row": lambda: history.progress(LIFTER, "barbell row"),
+    }
+
+
+async def measure_reads(db: Database, clock: Clock, rounds: int) -> None:
+    """Print each read's median figures over `rounds` runs."""
+    for name, read in reads(db, clock).items():
+        done = [await watched_round(db, read) for _ in range(rounds)]
+        digests = {hashlib.sha256(r.sent).hexdigest()[:16] for r in done}
         print(
-            f"export {layout or 'ours'}: {rounds} rounds, medians: "
+            f"{name}: {rounds} rounds, medians: "
             f"wall {statistics.median(r.wall for r in done) * 1000:.0f} ms, "
             f"longest loop stall {statistics.median(r.stall for r in done) * 1000:.0f} ms, "
             f"other lifter's longest wait {statistics.median(r.wait for r in done) * 1000:.0f} ms;"
-            f" {len(done[0].document) / 1e6:.1f} MB, sha256 {', '.join(sorted(digests))}"
+            f" sent {len(done[0].sent) / 1e6:.2f} MB, sha256 {', '.join(sorted(digests))}"
         )
 
 
@@ -189,7 +206,7 @@ async def main(all_match: bool, url: str, memory: bool, export_rounds: int) -> N
     print(f"other lifter: {len(waits)} transactions, longest wait {max(waits) * 1000:.0f} ms")
     print(preview.replies[0].text.splitlines()[0], "/", reply.replies[0].text.splitlines()[0])
     if export_rounds:
-        await measure_export(service, db, export_rounds)
+        await measure_reads(db, clock, export_rounds)
     await db.dispose()
 
 
