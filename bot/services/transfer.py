@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence, Set
+from functools import partial
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,7 +48,7 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
-from bot.db.history import ExportRow
+from bot.db.history import SetRow
 from bot.db.models import (
     ExerciseLoad,
     OtherSet,
@@ -58,7 +59,7 @@ from bot.db.models import (
 )
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Outcome, Reply, row
-from bot.services.history import day_text, exercise_name, rep_range_for
+from bot.services.history import day_text, exercise_name, read_sets, rep_range_for
 from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import steps_for
 from bot.texts import common as common_texts
@@ -204,16 +205,16 @@ def _describe_problems(plan: ImportPlan) -> list[str]:
     return lines
 
 
-def _export_set(row: ExportRow, *, ours: bool) -> ExportSet:
-    """A row of `queries.export_page`: a set of our lifts (`ours`) or another exercise."""
+def _export_set(row: SetRow, *, ours: bool) -> ExportSet:
+    """A row of `queries.sets_page`: a set of our lifts (`ours`) or another exercise."""
     return ExportSet(
         performed_at=row.performed_at,
         workout_id=row.workout_id,
         workout_name=row.workout_name,
         workout_started_at=row.workout_started_at,
         workout_finished_at=row.workout_finished_at,
-        exercise_key=row.exercise if ours else "",
-        exercise_name="" if ours else row.exercise,
+        exercise_key=row.exercise_key if ours else "",
+        exercise_name="" if ours else row.exercise_name,
         set_number=row.set_number,
         weight=row.weight,
         unit=Unit(row.unit),
@@ -226,13 +227,11 @@ def _export_set(row: ExportRow, *, ours: bool) -> ExportSet:
 
 def in_time_order(ours: list[ExportSet], others: list[ExportSet]) -> list[ExportSet]:
     """Stored sets, our lifts' and other exercises', each read in order of id, in time
-    order as the exporters take them. Sorts are stable, so sets at the same instant keep
-    the order of their ids."""
-    ours = sorted(ours, key=lambda item: item.performed_at)
+    order as the exporters take them: by instant, our lifts' alone; with other exercises,
+    by instant and workout. Sorts are stable, so ties keep our lifts first, then ids."""
     if not others:
-        return ours
-    kept = sorted(others, key=lambda item: item.performed_at)
-    return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
+        return sorted(ours, key=lambda item: item.performed_at)
+    return sorted(ours + others, key=lambda item: (item.performed_at, item.workout_id))
 
 
 def seed_load(
@@ -289,8 +288,8 @@ class TransferService:
             return Outcome().say(texts.EXPORT_USAGE)
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
-        ours = await self._stored(WorkoutSet, user_id)
-        others = await self._stored(OtherSet, user_id)
+        ours = await read_sets(self.db, WorkoutSet, user_id, partial(_export_set, ours=True))
+        others = await read_sets(self.db, OtherSet, user_id, partial(_export_set, ours=False))
         if not ours and not others:
             return Outcome().say(texts.EXPORT_EMPTY)
         sets = await asyncio.to_thread(in_time_order, ours, others)
@@ -309,24 +308,6 @@ class TransferService:
                 zone=zone_name(zone),
             )
         return Outcome(replies=[Reply(caption, document=text.encode(), filename=filename)])
-
-    async def _stored(
-        self, model: type[WorkoutSet] | type[OtherSet], user_id: int
-    ) -> list[ExportSet]:
-        """Every set of the user in one table, by id, a page per transaction: between
-        pages other lifters have the event loop and, on SQLite, the database (a history of
-        80,000 sets read at once as entities held both for 2.5 s). Each page becomes
-        ExportSets at once, so its rows never pile up for the garbage collector to scan."""
-        sets: list[ExportSet] = []
-        after = 0
-        while True:
-            async with self.db.transaction() as session:
-                page = await queries.export_page(session, model, user_id, after)
-            sets += [_export_set(row, ours=model is WorkoutSet) for row in page]
-            if len(page) < queries.EXPORT_PAGE_ROWS:
-                return sets
-            after = page[-1].id
-            await asyncio.sleep(0)  # a page alone never waits, so let the others in here
 
     async def _read(
         self, user_id: int, content: bytes, settings: UserSettings, mapping: Mapping[str, str]
