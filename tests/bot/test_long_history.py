@@ -1,6 +1,6 @@
-"""/export of a long history, on each database: the same file as when the whole history
-was read as entities in one statement, only the lifter's own sets, and read in pages
-that let other lifters in between."""
+"""/export, /prs and /progress of a long history, on each database: the same replies as
+when the whole history was read as entities in one statement, only the lifter's own
+sets, and read in pages that let other lifters in between."""
 
 from __future__ import annotations
 
@@ -24,19 +24,24 @@ from bot.db.base import Base
 from bot.db.engine import Database
 from bot.db.models import OtherSet, UserSettings, Workout, WorkoutSet
 from bot.db.users import ensure_user
+from bot.db.workouts import as_logged
+from bot.services.history import HistoryService, records_messages
 from bot.services.transfer import TransferService
 
 LIFTER, OTHER = 61, 62
 ZONE = "America/New_York"
 START = dt.datetime(2024, 1, 1, 12, 0, tzinfo=dt.UTC)
 WORKOUTS, OURS, KEPT = 130, 14, 3  # per lifter: 1,820 sets of our lifts over two pages
+TOP = {OURS - 3: (8, 2), OURS - 1: (10, 0)}  # reps, rir: face pulls of equal estimated max
 
 
 def _sets(user: int, workout_id: int, day: int) -> Iterator[tuple[type[Base], dict[str, Any]]]:
-    """A workout's sets: two at each instant, so ties are broken by id, and other
-    exercises' sets at the same instants as ours."""
+    """A workout's sets, stored last lifted first: two at each instant, so ties are
+    broken by id; other exercises' sets at the same instants as ours; and two top sets of
+    equal estimated max, of which the one lifted first is the record. Only `LIFTER` kept
+    other exercises from an import."""
     at = START + dt.timedelta(days=day)
-    for n in range(OURS + KEPT):
+    for n in range(OURS + (KEPT if user == LIFTER else 0)):
         row = {
             "user_id": user,
             "workout_id": workout_id,
@@ -46,9 +51,12 @@ def _sets(user: int, workout_id: int, day: int) -> Iterator[tuple[type[Base], di
             "reps": 5 + n % 7,
             "rir": None if n % 3 else n % 4,
             "warmup": n == 0,
-            "performed_at": at + dt.timedelta(minutes=n // 2),
+            "performed_at": at + dt.timedelta(minutes=(OURS + KEPT - n) // 2),
             "notes": f"lifter {user}, day {day}",
         }
+        if n in TOP:
+            reps, rir = TOP[n]
+            row |= {"weight": Decimal(300), "unit": "lb", "reps": reps, "rir": rir}
         if n < OURS:
             yield WorkoutSet, row | {"exercise_key": ("row", "face_pull")[n % 2]}
         else:
@@ -118,7 +126,23 @@ async def export_before(db: Database, user: int) -> list[ExportSet]:
     async with db.transaction() as session:
         ours = await _in_order(session, WorkoutSet, user)
         kept = await _in_order(session, OtherSet, user)
+    if not kept:
+        return ours
     return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
+
+
+async def records_before(db: Database, user: int) -> list[str]:
+    """What /prs said before it read in pages: records of entities in time order, where
+    of equal records (every day here has the same sets) the first lifted counts."""
+    async with db.transaction() as session:
+        query = (
+            select(WorkoutSet)
+            .where(WorkoutSet.user_id == user)
+            .order_by(WorkoutSet.performed_at, WorkoutSet.id)
+        )
+        stored = (await session.scalars(query)).all()
+    zone = ZoneInfo(ZONE)
+    return records_messages([(s.performed_at, as_logged(s, zone)) for s in stored], Unit.LB)
 
 
 @pytest.fixture
@@ -135,35 +159,44 @@ def entities_loaded() -> Iterator[list[object]]:
     event.remove(Base, "load", on_load)
 
 
-async def test_a_long_history_exports_as_before_without_entities_or_other_lifters(
+async def test_a_long_history_reads_as_before_without_entities_or_other_lifters(
     db: Database, entities_loaded: list[object]
 ) -> None:
     await build_history(db)
-    expected = await export_before(db, LIFTER)
+    expected = {user: await export_before(db, user) for user in (LIFTER, OTHER)}
+    records = await records_before(db, LIFTER)
     entities_loaded.clear()
-    service = TransferService(db, Clock())
+    service, history = TransferService(db, Clock()), HistoryService(db, Clock())
 
-    ours = (await service.export(LIFTER, "")).replies[0]
+    exported = {user: (await service.export(user, "")).replies[0] for user in (LIFTER, OTHER)}
     strong = (await service.export(LIFTER, "strong")).replies[0]
+    prs = await history.records(LIFTER)
+    progress = await history.progress(LIFTER, "face pull")
 
     assert entities_loaded == []
-    assert len(expected) == WORKOUTS * (OURS + KEPT)
-    assert ours.document == export_csv(expected, ZoneInfo(ZONE)).encode()
-    assert strong.document == export_strong_csv(expected, ZoneInfo(ZONE), unit=Unit.LB).encode()
-    assert "2210 sets from 130 workouts" in ours.text
-    lines = ours.document.decode().splitlines()[1:]
-    assert all(f"lifter {LIFTER}, day" in line for line in lines)
+    assert [reply.text for reply in prs.replies] == records
+    assert "from 300 lb x 10 on Mon 1 Jan 2024" in records[0]  # the first of the equal ones
+    assert progress.replies[0].photo is not None
+    zone = ZoneInfo(ZONE)
+    assert strong.document == export_strong_csv(expected[LIFTER], zone, unit=Unit.LB).encode()
+    for user, kept in ((LIFTER, KEPT), (OTHER, 0)):
+        document = exported[user].document or b""
+        assert len(expected[user]) == WORKOUTS * (OURS + kept)
+        assert document == export_csv(expected[user], zone).encode()
+        lines = document.decode().splitlines()[1:]
+        assert len(lines) == len(expected[user])
+        assert all(f"lifter {user}, day" in line for line in lines)
 
 
 async def test_other_lifters_are_served_between_the_pages_of_an_export(db: Database) -> None:
     await build_history(db)
     service = TransferService(db, Clock())
     pages_read: list[int] = []
-    read_page = queries.export_page
+    read_page = queries.sets_page
 
-    async def counted(*args: Any) -> Any:
+    async def counted(*args: Any, **kwargs: Any) -> Any:
         pages_read.append(len(pages_read) + 1)
-        return await read_page(*args)
+        return await read_page(*args, **kwargs)
 
     served_after: list[int] = []
 
@@ -174,13 +207,13 @@ async def test_other_lifters_are_served_between_the_pages_of_an_export(db: Datab
             served_after.append(len(pages_read))
             await asyncio.sleep(0)
 
-    queries.export_page = counted  # type: ignore[assignment]
+    queries.sets_page = counted  # type: ignore[assignment]
     try:
         export = asyncio.create_task(service.export(LIFTER, ""))
         await asyncio.sleep(0)  # the export starts first
         await asyncio.gather(export, other_lifter())
     finally:
-        queries.export_page = read_page  # type: ignore[assignment]
+        queries.sets_page = read_page  # type: ignore[assignment]
 
     assert len(pages_read) == 3  # two of our lifts', one of other exercises'
     assert any(0 < pages < len(pages_read) for pages in served_after), served_after
