@@ -94,9 +94,6 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
     return get_exercise(exercise_key).rep_range
 
 
-# -- history pages ---------------------------------------------------------------------
-
-
 async def read_sets(
     db: Database,
     model: type[WorkoutSet] | type[OtherSet],
@@ -128,6 +125,9 @@ async def read_sets(
 
 def _as_is(row: SetRow) -> SetRow:
     return row
+
+
+# -- history pages ---------------------------------------------------------------------
 
 
 def set_text(logged: WorkoutSet | OtherSet, unit: Unit) -> str:
