@@ -5,12 +5,21 @@ back a week per copy, so every row is a distinct set. `--all-match` keeps only r
 lifts we coach, so every row is written (the worst case for the database). Run:
 
     python -m benchmarks.import_large [--all-match] [--memory] [--url DATABASE_URL]
+                                      [--export ROUNDS]
 
 It previews and imports the file through TransferService on a fresh database while
 another lifter's one-row transaction runs every 20 ms, and prints: rows, bytes, sets
 written, time, peak traced memory (with --memory) of the preview and the import, the longest
 transaction (on SQLite each holds the write lock from BEGIN IMMEDIATE to COMMIT), and
 the longest wait of the other lifter's transactions.
+
+`--export ROUNDS` then reads the imported history that many times with each command that
+reads all of it (/export in both layouts, /prs) or one lift's (/progress) and prints, per
+command, the median wall time, the event loop's longest stall (a ticker wakes every
+10 ms and records the largest gap between wake-ups), the other lifter's longest wait, and
+the size and digest of what was sent (equal digests: equal replies, so two versions of
+the code can be compared). Run it with another checkout's code by
+running this file as a script: `PYTHONPATH=/other/checkout python benchmarks/import_large.py`.
 """
 
 from __future__ import annotations
@@ -20,12 +29,15 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
+import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +49,26 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import User, WorkoutSet
 from bot.db.users import ensure_user
+from bot.replies import Outcome
 from bot.services import transfer
+from bot.services.history import HistoryService
 
 SOURCE = Path(__file__).parents[1] / "tests" / "data" / "exports" / "hevy_kg_day_month.csv"
 ROWS = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 100_000
 LIFTER, OTHER = 1, 2
+TICK_S = 0.01
+Read = Callable[[], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Round:
+    """One read: its wall time, the loop's longest stall, the other lifter's longest wait,
+    and what it sent."""
+
+    wall: float
+    stall: float
+    wait: float
+    sent: bytes
 
 
 def build(all_match: bool) -> bytes:
@@ -92,7 +119,58 @@ async def other_lifter(db: Database, stop: asyncio.Event, waits: list[float]) ->
         await asyncio.sleep(0.02)
 
 
-async def main(all_match: bool, url: str, memory: bool) -> None:
+async def loop_watch(stop: asyncio.Event, stalls: list[float]) -> None:
+    """Wake every 10 ms; record how much later than asked each wake-up came."""
+    while not stop.is_set():
+        asked = time.perf_counter()
+        await asyncio.sleep(TICK_S)
+        stalls.append(time.perf_counter() - asked - TICK_S)
+
+
+async def watched_round(db: Database, read: Read) -> Round:
+    """One read with the loop watched and the other lifter writing meanwhile."""
+    stop, stalls, waits = asyncio.Event(), [0.0], [0.0]
+    watchers = [
+        asyncio.create_task(loop_watch(stop, stalls)),
+        asyncio.create_task(other_lifter(db, stop, waits)),
+    ]
+    await asyncio.sleep(TICK_S)
+    started = time.perf_counter()
+    outcome = await read()
+    wall = time.perf_counter() - started
+    stop.set()
+    await asyncio.gather(*watchers)
+    sent = b"".join(r.document or r.photo or r.text.encode() for r in outcome.replies)
+    return Round(wall, max(stalls), max(waits), sent)
+
+
+def reads(db: Database, clock: Clock) -> dict[str, Read]:
+    """The lifter's commands that read the whole history (or one lift's)."""
+    exports = transfer.TransferService(db, clock)
+    history = HistoryService(db, clock)
+    return {
+        "/export": lambda: exports.export(LIFTER, ""),
+        "/export strong": lambda: exports.export(LIFTER, "strong"),
+        "/prs": lambda: history.records(LIFTER),
+        "/progress barbell row": lambda: history.progress(LIFTER, "barbell row"),
+    }
+
+
+async def measure_reads(db: Database, clock: Clock, rounds: int) -> None:
+    """Print each read's median figures over `rounds` runs."""
+    for name, read in reads(db, clock).items():
+        done = [await watched_round(db, read) for _ in range(rounds)]
+        digests = {hashlib.sha256(r.sent).hexdigest()[:16] for r in done}
+        print(
+            f"{name}: {rounds} rounds, medians: "
+            f"wall {statistics.median(r.wall for r in done) * 1000:.0f} ms, "
+            f"longest loop stall {statistics.median(r.stall for r in done) * 1000:.0f} ms, "
+            f"other lifter's longest wait {statistics.median(r.wait for r in done) * 1000:.0f} ms;"
+            f" sent {len(done[0].sent) / 1e6:.2f} MB, sha256 {', '.join(sorted(digests))}"
+        )
+
+
+async def main(all_match: bool, url: str, memory: bool, export_rounds: int) -> None:
     content = build(all_match)
     db = Timed.from_url(url)
     await upgrade_to_head(db.engine)
@@ -119,7 +197,6 @@ async def main(all_match: bool, url: str, memory: bool) -> None:
     await probe
     async with db.transaction() as session:
         stored = len((await session.scalars(select(WorkoutSet.id))).all())
-    await db.dispose()
     print(f"file: {ROWS} rows, {len(content) / 1e6:.1f} MB; sets written: {stored}")
     print(f"preview: {previewed - started:.1f} s, peak traced memory {preview_peak / 1e6:.1f} MB")
     print(f"import: {done - previewed:.1f} s, peak traced memory {import_peak / 1e6:.1f} MB")
@@ -128,6 +205,9 @@ async def main(all_match: bool, url: str, memory: bool) -> None:
     print(", ".join(f"{d * 1000:.0f} ({caller})" for d, caller in slowest))
     print(f"other lifter: {len(waits)} transactions, longest wait {max(waits) * 1000:.0f} ms")
     print(preview.replies[0].text.splitlines()[0], "/", reply.replies[0].text.splitlines()[0])
+    if export_rounds:
+        await measure_reads(db, clock, export_rounds)
+    await db.dispose()
 
 
 if __name__ == "__main__":
@@ -136,7 +216,8 @@ if __name__ == "__main__":
     parser.add_argument("--url", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--memory", action="store_true", help="trace memory (about 3x slower)")
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--export", type=int, default=0, metavar="ROUNDS", help="then export")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite+aiosqlite:///{folder}/import.db"
-        asyncio.run(main(args.all_match, url, args.memory))
+        asyncio.run(main(args.all_match, url, args.memory, args.export))

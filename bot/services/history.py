@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
+from typing import TypeVar
 
 from bot.charts import MIN_POINTS, ProgressPoint, render_progress_chart
 from bot.clock import Clock
 from bot.coach.anatomy import MUSCLES_BY_KEY
 from bot.coach.catalog import EXERCISES, Exercise, RepRange, UnknownExercise, get_exercise
 from bot.coach.lookup import find_exercise
-from bot.coach.records import epley, personal_records
+from bot.coach.records import LoggedSet, epley, personal_records
 from bot.coach.summary import WEEKLY_GUIDE, hard_set_weeks
 from bot.coach.timing import local_day
 from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
+from bot.db.history import SetRow
 from bot.db.models import OtherSet, PlanSlot, Workout, WorkoutSet
 from bot.db.users import get_settings
 from bot.db.workouts import as_logged
@@ -35,6 +38,7 @@ from bot.texts import common as common_texts
 from bot.texts import data as texts
 from bot.texts import loads
 
+T = TypeVar("T")
 PREFIX = "hi"  # callback data: hi:<user id>:<offset>:<exercise key or empty>
 WORKOUTS_PER_PAGE = 5
 SESSIONS_PER_PAGE = 10
@@ -88,6 +92,39 @@ def rep_range_for(exercise_key: str, overrides: dict[str, PlanSlot]) -> RepRange
         if slot.exercise_key == exercise_key:
             return slot.rep_range
     return get_exercise(exercise_key).rep_range
+
+
+async def read_sets(
+    db: Database,
+    model: type[WorkoutSet] | type[OtherSet],
+    user_id: int,
+    convert: Callable[[SetRow], T],
+    *,
+    exercise_key: str | None = None,
+) -> list[T]:
+    """Every set of the user in one table (of one of our lifts, if given) in order of id,
+    each page of `queries.sets_page` read in a transaction of its own and converted at once.
+
+    Between pages other lifters have the event loop and, on SQLite, the database: 80,000
+    sets read at once as entities held both for 2.5 s. Converted at once, rows never pile
+    up for the garbage collector to scan.
+    """
+    found: list[T] = []
+    after = 0
+    while True:
+        async with db.transaction() as session:
+            page = await queries.sets_page(
+                session, model, user_id, after, exercise_key=exercise_key
+            )
+        found += [convert(row) for row in page]
+        if len(page) < queries.SET_PAGE_ROWS:
+            return found
+        after = page[-1].id
+        await asyncio.sleep(0)  # a page alone never waits, so let the others in here
+
+
+def _as_is(row: SetRow) -> SetRow:
+    return row
 
 
 # -- history pages ---------------------------------------------------------------------
@@ -280,11 +317,11 @@ class HistoryService:
         """`/prs`: per exercise, the best estimated max and the heaviest set per rep count."""
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
-            rows = await queries.sets_with_workouts(session, user_id)
-        stored = [logged for logged, _ in rows]
-        messages = await asyncio.to_thread(
-            records_messages, stored, zone_of(settings), unit_of(settings)
+        zone = zone_of(settings)
+        lifted = await read_sets(
+            self.db, WorkoutSet, user_id, lambda row: (row.performed_at, as_logged(row, zone))
         )
+        messages = await asyncio.to_thread(records_messages, lifted, unit_of(settings))
         if not messages:
             return Outcome().say(texts.RECORDS_EMPTY)
         return Outcome(replies=[Reply(text) for text in messages])
@@ -301,7 +338,7 @@ class HistoryService:
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
             overrides = await repo.plan_overrides(session, user_id)
-            rows = await queries.sets_with_workouts(session, user_id, exercise_key=found.key)
+        rows = await read_sets(self.db, WorkoutSet, user_id, _as_is, exercise_key=found.key)
         unit = unit_of(settings)
         points = await asyncio.to_thread(progress_points, rows, unit, zone_of(settings))
         if not points:
@@ -344,9 +381,12 @@ class HistoryService:
         return outcome
 
 
-def records_messages(stored: Sequence[WorkoutSet], zone: dt.tzinfo, unit: Unit) -> list[str]:
-    """The records screen, in as few messages as fit; empty when there are no records."""
-    logged = [as_logged(s, zone) for s in stored]
+def records_messages(lifted: Sequence[tuple[dt.datetime, LoggedSet]], unit: Unit) -> list[str]:
+    """The records screen, in as few messages as fit; empty when there are no records.
+
+    `lifted` holds each set with its instant, in order of id. Of equal records the first
+    lifted counts, so they are put in time order (a stable sort: then by id)."""
+    logged = [s for _, s in sorted(lifted, key=itemgetter(0))]
     records = personal_records(logged, unit)
     if not records:
         return []
@@ -374,23 +414,21 @@ def records_messages(stored: Sequence[WorkoutSet], zone: dt.tzinfo, unit: Unit) 
     return _messages(blocks)
 
 
-def progress_points(
-    rows: Sequence[tuple[WorkoutSet, Workout]], unit: Unit, zone: dt.tzinfo
-) -> list[ProgressPoint]:
+def progress_points(rows: Sequence[SetRow], unit: Unit, zone: dt.tzinfo) -> list[ProgressPoint]:
     """Per workout, oldest first: the best estimated max and the top set (heaviest, then
     most reps), in `unit`. Warm-ups and 0-rep sets don't count."""
-    by_workout: dict[int, tuple[Workout, list[WorkoutSet]]] = {}
-    for logged, workout in rows:
+    by_workout: dict[tuple[dt.datetime, int], list[SetRow]] = {}
+    for logged in rows:
         if not logged.warmup and logged.reps > 0:
-            by_workout.setdefault(workout.id, (workout, []))[1].append(logged)
+            workout = (logged.workout_started_at, logged.workout_id)
+            by_workout.setdefault(workout, []).append(logged)
     points = []
-    ordered = sorted(by_workout.values(), key=lambda item: (item[0].started_at, item[0].id))
-    for workout, sets in ordered:
+    for (started_at, _), sets in sorted(by_workout.items()):
         weights = [convert(s.weight, Unit(s.unit), unit) for s in sets]
         top_weight, top_reps = max(zip(weights, (s.reps for s in sets), strict=True))
         points.append(
             ProgressPoint(
-                day=local_day(workout.started_at, zone),
+                day=local_day(started_at, zone),
                 e1rm=max(epley(w, s.reps, s.rir) for w, s in zip(weights, sets, strict=True)),
                 top_weight=top_weight,
                 top_reps=top_reps,

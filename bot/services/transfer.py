@@ -22,7 +22,8 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence, Set
+from functools import partial
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,7 @@ from bot.coach.units import Unit, convert, format_weight
 from bot.db import history as queries
 from bot.db import workouts as repo
 from bot.db.engine import Database
+from bot.db.history import SetRow
 from bot.db.models import (
     ExerciseLoad,
     OtherSet,
@@ -57,7 +59,7 @@ from bot.db.models import (
 )
 from bot.db.users import ensure_user, get_settings
 from bot.replies import Button, Outcome, Reply, row
-from bot.services.history import day_text, exercise_name, rep_range_for
+from bot.services.history import day_text, exercise_name, read_sets, rep_range_for
 from bot.services.preferences import unit_of, zone_of
 from bot.services.workout import steps_for
 from bot.texts import common as common_texts
@@ -190,18 +192,6 @@ async def _fingerprints(session: AsyncSession, user_id: int) -> set[str]:
     return await queries.stored_fingerprints(session, user_id) | others
 
 
-async def _other_sets_with_workouts(
-    session: AsyncSession, user_id: int
-) -> list[tuple[OtherSet, Workout]]:
-    query = (
-        select(OtherSet, Workout)
-        .join(Workout, OtherSet.workout_id == Workout.id)
-        .where(OtherSet.user_id == user_id)
-        .order_by(OtherSet.performed_at, OtherSet.id)
-    )
-    return [(s, w) for s, w in (await session.execute(query)).all()]
-
-
 def _describe_problems(plan: ImportPlan) -> list[str]:
     """How many rows were left out as unreadable, which lines, and why (the first few)."""
     lines = [texts.PREVIEW_PROBLEMS.format(rows=texts.plural(len(plan.problems), "row"))]
@@ -215,35 +205,33 @@ def _describe_problems(plan: ImportPlan) -> list[str]:
     return lines
 
 
-def _export_set(stored: WorkoutSet | OtherSet, workout: Workout) -> ExportSet:
+def _export_set(row: SetRow, *, ours: bool) -> ExportSet:
+    """A row of `queries.sets_page`: a set of our lifts (`ours`) or another exercise."""
     return ExportSet(
-        performed_at=stored.performed_at,
-        workout_id=workout.id,
-        workout_name=workout.name,
-        workout_started_at=workout.started_at,
-        workout_finished_at=workout.finished_at,
-        exercise_key=stored.exercise_key if isinstance(stored, WorkoutSet) else "",
-        exercise_name=stored.exercise_name if isinstance(stored, OtherSet) else "",
-        set_number=stored.set_number,
-        weight=stored.weight,
-        unit=Unit(stored.unit),
-        reps=stored.reps,
-        rir=stored.rir,
-        warmup=stored.warmup,
-        notes=stored.notes,
+        performed_at=row.performed_at,
+        workout_id=row.workout_id,
+        workout_name=row.workout_name,
+        workout_started_at=row.workout_started_at,
+        workout_finished_at=row.workout_finished_at,
+        exercise_key=row.exercise_key if ours else "",
+        exercise_name="" if ours else row.exercise_name,
+        set_number=row.set_number,
+        weight=row.weight,
+        unit=Unit(row.unit),
+        reps=row.reps,
+        rir=row.rir,
+        warmup=row.warmup,
+        notes=row.notes,
     )
 
 
-def export_sets(
-    rows: Iterable[tuple[WorkoutSet, Workout]], others: Iterable[tuple[OtherSet, Workout]] = ()
-) -> list[ExportSet]:
-    """Stored sets, our lifts' and other exercises', as the exporters take them, in time
-    order."""
-    ours = [_export_set(s, w) for s, w in rows]
-    kept = [_export_set(s, w) for s, w in others]
-    if not kept:
-        return ours
-    return sorted(ours + kept, key=lambda item: (item.performed_at, item.workout_id))
+def in_time_order(ours: list[ExportSet], others: list[ExportSet]) -> list[ExportSet]:
+    """Stored sets, our lifts' and other exercises', each read in order of id, in time
+    order as the exporters take them: by instant, our lifts' alone; with other exercises,
+    by instant and workout. Sorts are stable, so ties keep our lifts first, then ids."""
+    if not others:
+        return sorted(ours, key=lambda item: item.performed_at)
+    return sorted(ours + others, key=lambda item: (item.performed_at, item.workout_id))
 
 
 def seed_load(
@@ -300,11 +288,11 @@ class TransferService:
             return Outcome().say(texts.EXPORT_USAGE)
         async with self.db.transaction() as session:
             settings = await get_settings(session, user_id)
-            rows = await queries.sets_with_workouts(session, user_id)
-            others = await _other_sets_with_workouts(session, user_id)
-        if not rows and not others:
+        ours = await read_sets(self.db, WorkoutSet, user_id, partial(_export_set, ours=True))
+        others = await read_sets(self.db, OtherSet, user_id, partial(_export_set, ours=False))
+        if not ours and not others:
             return Outcome().say(texts.EXPORT_EMPTY)
-        sets = await asyncio.to_thread(export_sets, rows, others)
+        sets = await asyncio.to_thread(in_time_order, ours, others)
         zone, unit = zone_of(settings), unit_of(settings)
         today = local_day(self.clock.now(), zone).isoformat()
         if layout == "strong":
