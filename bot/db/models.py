@@ -37,8 +37,9 @@ Instant = UTCDateTime()
 Weight = Numeric(10, 4)
 
 
-def _user_fk() -> Mapped[int]:
-    return mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+def _user_fk(*, index: bool = True) -> Mapped[int]:
+    """The owning lifter; indexed alone unless the table has a better index led by it."""
+    return mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=index)
 
 
 class User(Base):
@@ -112,7 +113,7 @@ class Workout(Base):
     __tablename__ = "workouts"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = _user_fk()
+    user_id: Mapped[int] = _user_fk(index=False)  # see ix_workouts_user_id_started_at
     status: Mapped[str] = mapped_column(String(16), default="active")
     source: Mapped[str] = mapped_column(String(16), default="coach")
     name: Mapped[str] = mapped_column(String(128), default="Upper back")
@@ -136,6 +137,10 @@ class Workout(Base):
             postgresql_where=text("status = 'active'"),
         ),
         UniqueConstraint("user_id", "import_key"),
+        # Every message of a workout reads when the lifter's first workout started: one
+        # probe here; by `user_id` alone it read all their workouts, 0.48 ms a message
+        # for a lifter with 5,000 (years of imported history) against 0.05.
+        Index("ix_workouts_user_id_started_at", "user_id", "started_at"),
     )
 
 
@@ -177,7 +182,7 @@ class WorkoutSet(Base):
     __tablename__ = "workout_sets"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = _user_fk()
+    user_id: Mapped[int] = _user_fk(index=False)  # see ix_workout_sets_user_id_id
     workout_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("workouts.id", ondelete="CASCADE"), index=True
     )
@@ -201,6 +206,9 @@ class WorkoutSet(Base):
         UniqueConstraint("user_id", "update_id"),
         UniqueConstraint("user_id", "fingerprint"),
         Index("ix_workout_sets_user_exercise_time", "user_id", "exercise_key", "performed_at"),
+        # A lifter's history is read a page at a time by id (`history.sets_page`): a range
+        # of this index, however large the table and whatever the planner's statistics.
+        Index("ix_workout_sets_user_id_id", "user_id", "id"),
         CheckConstraint("reps >= 0 AND reps <= 500", name="reps"),
         CheckConstraint("rir IS NULL OR (rir >= 0 AND rir <= 10)", name="rir"),
         CheckConstraint("weight >= 0", name="weight"),
@@ -215,7 +223,7 @@ class OtherSet(Base):
     __tablename__ = "other_sets"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = _user_fk()
+    user_id: Mapped[int] = _user_fk(index=False)  # see ix_other_sets_user_id_id
     workout_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("workouts.id", ondelete="CASCADE"), index=True
     )
@@ -230,7 +238,10 @@ class OtherSet(Base):
     notes: Mapped[str] = mapped_column(String(512), default="")
     fingerprint: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("user_id", "fingerprint"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "fingerprint"),
+        Index("ix_other_sets_user_id_id", "user_id", "id"),  # paged as workout_sets are
+    )
 
 
 class RirCheck(Base):

@@ -195,3 +195,21 @@ def test_the_workout_in_progress_is_written_into_the_sql_not_bound() -> None:
         compiled = repo._LIFTER_STATE.compile(dialect=dialect)
         assert "workouts.status = 'active'" in str(compiled)
         assert "active" not in compiled.params.values()
+
+
+async def test_a_long_history_costs_the_lifter_state_one_probe(db: Database) -> None:
+    """Every message reads when the lifter's first workout started: through an index led
+    by (user_id, started_at), not by reading all of a lifter's workouts, which cost 0.48
+    ms a message on SQLite for someone with 5,000 imported ones."""
+    if not db.is_sqlite:
+        pytest.skip("the plan is read from SQLite, which plans as the schema allows")
+    statement = repo._LIFTER_STATE.params(user_id=LIFTER)
+    sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    async with db.work() as work:
+        plan = [
+            row[-1] for row in await work.connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+        ]
+    first_started = [step for step in plan if "workouts_1" in step]
+    assert first_started == [
+        "SEARCH workouts_1 USING COVERING INDEX ix_workouts_user_id_started_at (user_id=?)"
+    ]
