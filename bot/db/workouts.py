@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
@@ -419,12 +419,24 @@ _LOGGED_HISTORY = (
 )
 
 
+_LOGGED_OF = _LOGGED_HISTORY.where(
+    WorkoutSet.exercise_key.in_(bindparam("exercise_keys", expanding=True))
+)
+
+
 async def logged_before(
-    connection: AsyncConnection, user_id: int, workout_id: int, zone: dt.tzinfo
+    connection: AsyncConnection,
+    user_id: int,
+    workout_id: int,
+    exercise_keys: Collection[str],
+    zone: dt.tzinfo,
 ) -> list[LoggedSet]:
-    """Every set of a user outside one workout, oldest first, as the core's records see
-    them. Plain rows, not entities: a lifter's whole history is read at every summary."""
-    rows = await connection.execute(_LOGGED_HISTORY, {"user_id": user_id, "workout_id": workout_id})
+    """A user's sets of some exercises outside one workout, oldest first, as the core's
+    records see them: a summary judges today's exercises against their own past only.
+    Plain rows, not entities, of those exercises alone: with years of imported history,
+    the whole of it read at every summary held the event loop for seconds."""
+    params = {"user_id": user_id, "workout_id": workout_id, "exercise_keys": list(exercise_keys)}
+    rows = await connection.execute(_LOGGED_OF, params)
     return [as_logged(row, zone) for row in rows]
 
 

@@ -503,7 +503,11 @@ class WorkoutService:
             for s in summary.sets
         ]
         history = await repo.logged_before(
-            loaded.work.connection, lifter.user_id, loaded.workout.id, zone
+            loaded.work.connection,
+            lifter.user_id,
+            loaded.workout.id,
+            {s.exercise_key for s in today},
+            zone,
         )
         return texts.SummaryFacts(
             summarize(today, summary.unit), new_records(history, today, summary.unit)

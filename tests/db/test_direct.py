@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db import workouts as repo
 from bot.db.direct import Direct
 from bot.db.engine import Database, make_engine
-from bot.db.models import RirCheck, WorkoutSet
+from bot.db.models import RirCheck, Workout, WorkoutSet
 from bot.db.users import create_user
 from bot.handlers.errors import is_database_outage
 from tests.conftest import POSTGRES_URL
@@ -212,4 +212,33 @@ async def test_a_long_history_costs_the_lifter_state_one_probe(db: Database) -> 
     first_started = [step for step in plan if "workouts_1" in step]
     assert first_started == [
         "SEARCH workouts_1 USING COVERING INDEX ix_workouts_user_id_started_at (user_id=?)"
+    ]
+
+
+async def test_a_summary_reads_the_past_of_todays_exercises_only(db: Database) -> None:
+    """Records judge today's exercises against their own past; another exercise's
+    history, another lifter's and today's own sets are not read."""
+    state = await _lifter_mid_workout(db)  # two deadlifts in the workout in progress
+    assert state.workout is not None
+    async with db.work() as work:
+        await create_user(work.session, LIFTER + 1, "Eve", NOW)
+        for lifter, keys in ((LIFTER, ("rdl", "shrug", "face_pull")), (LIFTER + 1, ("rdl",))):
+            finished = insert(Workout).values(
+                user_id=lifter, started_at=NOW - dt.timedelta(days=3), status="finished"
+            )
+            old = (await work.connection.execute(finished.returning(Workout.id))).scalar_one()
+            await repo.add_sets(
+                work.connection,
+                [
+                    _set(old, None, n, user_id=lifter, exercise_key=key, update_id=None)
+                    | {"fingerprint": f"{lifter}{key}", "performed_at": NOW - dt.timedelta(days=n)}
+                    for n, key in enumerate(keys, start=1)
+                ],
+            )
+        past = await repo.logged_before(
+            work.connection, LIFTER, state.workout.id, {"rdl", "face_pull"}, dt.UTC
+        )
+    assert [(s.exercise_key, s.performed_on) for s in past] == [
+        ("face_pull", (NOW - dt.timedelta(days=3)).date()),
+        ("rdl", (NOW - dt.timedelta(days=1)).date()),
     ]
