@@ -29,6 +29,9 @@ class Signal:
             await event.wait()
             return True
         if seconds <= 0:
+            # Still a turn for everyone else: a caller looping on a wait of 0 (a retry due
+            # now with nothing to retry) would otherwise hold the event loop for good.
+            await asyncio.sleep(0)
             return False
         try:
             await asyncio.wait_for(event.wait(), seconds)

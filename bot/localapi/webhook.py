@@ -147,6 +147,8 @@ class WebhookDelivery:
             seen.add(chat)
             if chat not in lines.busy and lines.retry_at.get(chat, 0.0) <= now:
                 ready.append((entry, chat))
+        else:
+            lines.forget_due(now, keep=seen)
         return ready
 
     async def _deliver(self, entry: QueuedUpdate, chat: object, lines: _ChatLines) -> None:
@@ -216,6 +218,13 @@ class _ChatLines:
         backoff = self._backoff.get(chat, BACKOFF_START)
         self.retry_at[chat] = time.monotonic() + backoff
         self._backoff[chat] = min(backoff * 2, BACKOFF_MAX)
+
+    def forget_due(self, now: float, *, keep: set[object]) -> None:
+        """Forget the retries due by `now` of chats with nothing queued (`keep` are the
+        chats with updates): a retry waiting for nothing would be due forever."""
+        for chat in [c for c, at in self.retry_at.items() if at <= now and c not in keep]:
+            if chat not in self.busy:
+                del self.retry_at[chat]
 
     def next_retry(self) -> float | None:
         """Seconds until the earliest pending retry, None if there is none."""

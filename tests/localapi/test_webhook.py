@@ -15,7 +15,9 @@ from telegram import Bot
 from telegram.error import Conflict
 
 from bot.localapi import BotApiEmulator
+from bot.localapi.notifier import Signal
 from bot.localapi.validation import Spec
+from bot.localapi.webhook import _ChatLines
 from tests.localapi.conftest import USER, assert_shape, call
 
 
@@ -173,3 +175,28 @@ async def test_webhook_sends_each_chat_in_order_and_chats_at_once(
         assert emu.stats()["confirmed_offset"] == other + 1  # all three confirmed
     finally:
         await runner.cleanup()
+
+
+async def test_a_wait_of_no_time_still_gives_everyone_else_a_turn() -> None:
+    """A loop that waits 0 s (a retry due now) must not hold the event loop: the
+    emulator runs in the tests' process, and a frozen loop there hung a crash test."""
+    others: list[str] = []
+
+    async def other() -> None:
+        others.append("ran")
+
+    waiting = asyncio.create_task(other())
+    assert await Signal().wait(0) is False
+    assert others == ["ran"]
+    await waiting
+
+
+async def test_a_retry_with_nothing_left_to_deliver_is_forgotten() -> None:
+    """A chat whose delivery failed and whose update is gone since (dropped) has nothing
+    to retry: delivery must not count it as due for ever and spin."""
+    async with BotApiEmulator() as emulator:
+        lines = _ChatLines()
+        lines.failed(USER)
+        lines.retry_at[USER] = 0.0  # due long ago, and nothing queued for that chat
+        assert emulator.webhook._ready(lines) == []
+        assert lines.next_retry() is None
