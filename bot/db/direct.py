@@ -137,6 +137,10 @@ class Direct:
 def _compile(statement: Executable, dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
     compiled = _compiler(statement, dialect, columns)
     fixed = {name: b.effective_value for name, b in compiled.binds.items() if not b.required}
+    if any(bind.expanding for bind in compiled.binds.values()):
+        # An IN list's length is known only at execution: compiled once, it would be
+        # rendered from the placeholder below. Such statements stay on `execute`.
+        raise ValueError("a statement with an expanding parameter cannot run on the driver")
     if compiled.literal_execute_params or compiled.post_compile_params:
         # Parameters rendered into the SQL (the separator of `aggregate_strings`) are
         # rendered at compile time instead; that needs a value for every parameter,

@@ -90,11 +90,19 @@ async def test_the_lifter_state_holds_what_was_stored(db: Database) -> None:
 
 
 async def test_an_insert_takes_the_columns_constant_defaults(db: Database) -> None:
-    state = await _lifter_mid_workout(db)
+    await _lifter_mid_workout(db)
     async with db.work() as work:
         stored = await work.connection.scalars(select(WorkoutSet.notes))
         assert list(stored) == ["", ""]  # `notes` was given by neither set
-    assert state.workout is not None
+
+
+async def test_an_in_list_is_refused_rather_than_compiled_for_one_length(db: Database) -> None:
+    keys = bindparam("keys", expanding=True)
+    async with db.work() as work:
+        with pytest.raises(ValueError, match="expanding"):
+            await Direct(select(WorkoutSet.id).where(WorkoutSet.exercise_key.in_(keys))).rows(
+                work.connection, {"keys": ["rdl"]}
+            )
 
 
 async def test_rowcount_says_whether_the_claim_changed_anything(db: Database) -> None:
